@@ -1,0 +1,41 @@
+# The two commands the README promises: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+DATA_DIR ?= ./data
+
+.PHONY: run test lint bench openapi clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when the dependency list or the pins change.
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv
+	$(BIN)/uv pip install -q --python $(BIN)/python -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/officina up --port $(PORT) --data-dir $(DATA_DIR) $(ARGS)
+
+# Runs every test on SQLite, then on PostgreSQL when OFFICINA_TEST_POSTGRES_URL is set
+# (.ci/run sets it and insists that PostgreSQL answers).
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy shared gateway officina
+	$(BIN)/lint-imports
+	$(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$$OFFICINA_TEST_POSTGRES_URL" ]; then \
+	  OFFICINA_TEST_DB=postgresql $(BIN)/pytest -m "db or e2e" $(PYTEST_ARGS); fi
+
+openapi: $(STAMP)
+	$(BIN)/officina openapi --output openapi.json
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.startup
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

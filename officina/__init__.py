@@ -1,0 +1,1 @@
+"""The ``officina`` launcher: migrate, load reference data and run the six processes."""

@@ -1,0 +1,1 @@
+"""The five business services; none imports another."""

@@ -1,0 +1,1 @@
+"""The hr service: recruitment, contracts, training, performance, payroll, leave and employee relations."""

@@ -1,0 +1,1 @@
+"""Business rules of the hr service (no FastAPI imports)."""

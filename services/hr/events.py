@@ -1,0 +1,4 @@
+"""Events the hr service publishes on its feed and the feeds it consumes."""
+
+PUBLISHES: tuple[str, ...] = ()
+CONSUMES: tuple[str, ...] = ()

@@ -1,0 +1,1 @@
+"""Business rules of the logistics service (no FastAPI imports)."""

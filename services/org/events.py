@@ -1,0 +1,4 @@
+"""Events the org service publishes on its feed and the feeds it consumes."""
+
+PUBLISHES: tuple[str, ...] = ()
+CONSUMES: tuple[str, ...] = ()

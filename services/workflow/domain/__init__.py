@@ -1,0 +1,1 @@
+"""Business rules of the workflow service (no FastAPI imports)."""

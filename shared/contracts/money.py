@@ -1,0 +1,31 @@
+"""Exact money: decimal amounts with two places, written as strings on the wire."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+CENT = Decimal("0.01")
+
+
+def money(value: Any) -> Decimal:
+    """Parse ``value`` as an exact amount with at most two decimal places; floats are refused."""
+    if isinstance(value, (bool, float)):
+        raise ValueError('money must be a decimal string such as "12500.00", not a float')
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise ValueError(f"{value!r} is not a decimal amount") from exc
+    if not amount.is_finite():
+        raise ValueError("money must be finite")
+    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise ValueError("money has at most two decimal places")
+    return amount.quantize(CENT)
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(money),
+    PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["12500.00"]}),
+]

@@ -1,0 +1,1 @@
+"""The service kit: everything a FastAPI service of officina needs, written once."""

@@ -1,0 +1,157 @@
+"""Reading another service's feed and applying each event exactly once."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.contracts.events import EventEnvelope, EventFeedPage
+from shared.kit.db import utcnow
+from shared.kit.runtime import ServiceRuntime
+
+log = logging.getLogger("officina.consumer")
+
+EventHandler = Callable[[AsyncSession, EventEnvelope], Awaitable[None]]
+TokenSource = Callable[[], Awaitable[str]]
+
+
+async def read_cursor(session: AsyncSession, runtime: ServiceRuntime, consumer: str) -> int:
+    """The last sequence number ``consumer`` applied (0 before the first)."""
+    table = runtime.tables.consumer_cursors
+    row = (
+        await session.execute(select(table.c.last_seq).where(table.c.consumer == consumer))
+    ).first()
+    return int(row[0]) if row else 0
+
+
+async def _lock_cursor(session: AsyncSession, runtime: ServiceRuntime, consumer: str) -> int:
+    table = runtime.tables.consumer_cursors
+    query = select(table.c.last_seq).where(table.c.consumer == consumer)
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = (await session.execute(query)).first()
+    if row is None:
+        await session.execute(
+            table.insert().values(consumer=consumer, last_seq=0, updated_at=utcnow())
+        )
+        return 0
+    return int(row[0])
+
+
+async def apply_event(
+    runtime: ServiceRuntime, consumer: str, event: EventEnvelope, handler: EventHandler
+) -> bool:
+    """Apply one event and advance the cursor in the same transaction; False if already applied."""
+    table = runtime.tables.consumer_cursors
+    async with runtime.transaction() as session:
+        last = await _lock_cursor(session, runtime, consumer)
+        if event.seq <= last:
+            return False
+        await handler(session, event)
+        await session.execute(
+            update(table)
+            .where(table.c.consumer == consumer)
+            .values(last_seq=event.seq, updated_at=utcnow())
+        )
+    return True
+
+
+class FeedConsumer:
+    """Follows ``<base_url>/events`` with long polls and hands each event to ``handler``.
+
+    The cursor lives in the consumer's own database and moves in the same transaction as the
+    handler's effect: a crash before commit replays the event, a crash after commit cannot.
+    """
+
+    def __init__(
+        self,
+        runtime: ServiceRuntime,
+        *,
+        name: str,
+        feed_url: str,
+        handler: EventHandler,
+        token: TokenSource,
+        event_types: set[str] | None = None,
+        wait: float = 20.0,
+        page_size: int = 100,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.runtime = runtime
+        self.name = name
+        self.feed_url = feed_url
+        self.handler = handler
+        self.token = token
+        self.event_types = event_types
+        self.wait = wait
+        self.page_size = page_size
+        self._client = client
+        self._task: asyncio.Task[None] | None = None
+
+    async def _fetch(self, client: httpx.AsyncClient, after: int) -> EventFeedPage:
+        response = await client.get(
+            self.feed_url,
+            params={"after": after, "limit": self.page_size, "wait": self.wait},
+            headers={"Authorization": f"Bearer {await self.token()}"},
+            timeout=self.wait + 10,
+        )
+        response.raise_for_status()
+        return EventFeedPage.model_validate(response.json())
+
+    async def _apply(self, event: EventEnvelope) -> None:
+        if self.event_types is not None and event.type not in self.event_types:
+            await apply_event(self.runtime, self.name, event, _ignore)
+        else:
+            await apply_event(self.runtime, self.name, event, self.handler)
+
+    async def poll_once(self, client: httpx.AsyncClient) -> int:
+        """Read one page after the stored cursor and apply it; returns how many were applied."""
+        async with self.runtime.sessionmaker() as session:
+            after = await read_cursor(session, self.runtime, self.name)
+        page = await self._fetch(client, after)
+        applied = 0
+        for event in page.items:
+            await self._apply(event)
+            applied += 1
+        return applied
+
+    async def run(self) -> None:
+        """Follow the feed until cancelled, backing off while the source is unreachable."""
+        backoff = 0.5
+        owns_client = self._client is None
+        client = self._client or httpx.AsyncClient()
+        try:
+            while True:
+                try:
+                    await self.poll_once(client)
+                    backoff = 0.5
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning("consumer %s: %s; retrying in %.1fs", self.name, exc, backoff)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 10.0)
+        finally:
+            if owns_client:
+                await client.aclose()
+
+    def start(self) -> None:
+        """Run in the background of the current event loop."""
+        self._task = asyncio.get_running_loop().create_task(
+            self.run(), name=f"consumer-{self.name}"
+        )
+
+    async def stop(self) -> None:
+        """Stop following the feed."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+
+async def _ignore(_session: AsyncSession, _event: EventEnvelope) -> None:
+    """Events of types the consumer does not handle still move the cursor."""

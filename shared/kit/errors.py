@@ -1,0 +1,220 @@
+"""One error hierarchy, rendered as RFC 9457 problems by one set of handlers."""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.contracts.problem import Problem, ValidationIssue
+from shared.kit.context import current_request_id
+
+log = logging.getLogger("officina.errors")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class DomainError(Exception):
+    """Base of every refusal a service makes on purpose; subclasses fix status and code."""
+
+    status: int = 400
+    code: str = "bad_request"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        code: str | None = None,
+        errors: list[ValidationIssue] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if code:
+            self.code = code
+        self.errors = errors
+        self.headers = headers or {}
+        self.extra = extra
+
+
+class BadRequest(DomainError):
+    status, code = 400, "bad_request"
+
+
+class Unauthorized(DomainError):
+    status, code = 401, "unauthorized"
+
+    def __init__(self, detail: str = "a valid bearer token is required", **kw: Any) -> None:
+        kw.setdefault("headers", {"WWW-Authenticate": "Bearer"})
+        super().__init__(detail, **kw)
+
+
+class Forbidden(DomainError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(DomainError):
+    status, code = 404, "not_found"
+
+
+class Conflict(DomainError):
+    status, code = 409, "conflict"
+
+
+class PreconditionFailed(DomainError):
+    status, code = 412, "precondition_failed"
+
+
+class PreconditionRequired(DomainError):
+    status, code = 428, "precondition_required"
+
+
+class PayloadTooLarge(DomainError):
+    status, code = 413, "payload_too_large"
+
+
+class Unprocessable(DomainError):
+    status, code = 422, "validation_error"
+
+
+class TooManyRequests(DomainError):
+    status, code = 429, "too_many_requests"
+
+
+class ServiceUnavailable(DomainError):
+    status, code = 503, "service_unavailable"
+
+
+def not_found(entity: str, entity_id: object) -> NotFound:
+    """The standard 404 for a record the caller may not see or that does not exist."""
+    return NotFound(f"{entity} {entity_id} does not exist")
+
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+    500: "internal_error",
+    502: "bad_gateway",
+    503: "service_unavailable",
+    504: "gateway_timeout",
+}
+
+
+def problem_response(
+    request: Request | None,
+    status: int,
+    *,
+    detail: str | None = None,
+    code: str | None = None,
+    errors: list[ValidationIssue] | None = None,
+    headers: dict[str, str] | None = None,
+    instance: str | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """Render one problem; every error path of every process goes through here."""
+    try:
+        title = HTTPStatus(status).phrase
+    except ValueError:
+        title = "Error"
+    problem = Problem(
+        title=title,
+        status=status,
+        detail=detail,
+        instance=instance if instance is not None else (request.url.path if request else None),
+        code=code or _STATUS_CODES.get(status, "error"),
+        request_id=current_request_id(),
+        errors=errors,
+        **extra,
+    )
+    return JSONResponse(
+        problem.to_json(), status_code=status, headers=headers, media_type=PROBLEM_JSON
+    )
+
+
+def _validation_issues(exc: RequestValidationError) -> list[ValidationIssue]:
+    issues = []
+    for error in exc.errors():
+        loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
+        issues.append(
+            ValidationIssue(loc=loc, msg=str(error.get("msg")), type=error.get("type", ""))
+        )
+    return issues
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return problem_response(
+        request,
+        exc.status,
+        detail=exc.detail,
+        code=exc.code,
+        errors=exc.errors,
+        headers=exc.headers,
+        **exc.extra,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"no route matches {request.method} {request.url.path}"
+    elif exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+    return problem_response(request, exc.status_code, detail=detail, headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    issues = _validation_issues(exc)
+    malformed = any(issue.type == "json_invalid" for issue in issues)
+    return problem_response(
+        request,
+        400 if malformed else 422,
+        detail="the request body is not valid JSON" if malformed else "the request is invalid",
+        code="malformed_request" if malformed else "validation_error",
+        errors=issues,
+    )
+
+
+async def _stale_data(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        request,
+        412,
+        detail="the record was changed by someone else; read it again and retry",
+        code="precondition_failed",
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(
+        request,
+        500,
+        detail="an unexpected error occurred; it has been logged",
+        code="internal_error",
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Route every error path (unknown route, wrong method, validation, domain, crash) to problems."""
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StaleDataError, _stale_data)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,156 @@
+"""Keyset pagination: ``limit``, an opaque ``cursor``, ``sort`` and ``with_total``, the same everywhere."""
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Query
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.contracts.page import Page
+from shared.kit.errors import BadRequest, Unprocessable
+
+T = TypeVar("T")
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class PageParams:
+    """The list parameters of a request."""
+
+    limit: int = DEFAULT_LIMIT
+    cursor: str | None = None
+    sort: str | None = None
+    with_total: bool = False
+
+
+def page_params(
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1-200).")
+    ] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None, Query(description="Opaque cursor from the previous page.")
+    ] = None,
+    sort: Annotated[str | None, Query(description="`field` or `-field` (descending).")] = None,
+    with_total: Annotated[bool, Query(description="Also count every matching item.")] = False,
+) -> PageParams:
+    """Read and bound the list parameters."""
+    return PageParams(limit=limit, cursor=cursor, sort=sort, with_total=with_total)
+
+
+PageParamsDep = Annotated[PageParams, Depends(page_params)]
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    return value
+
+
+def _decode_value(value: Any, column: ColumnElement[Any]) -> Any:
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        return value
+    if value is None or isinstance(value, python_type):
+        return value
+    if python_type is datetime:
+        return datetime.fromisoformat(value)
+    if python_type is date:
+        return date.fromisoformat(value)
+    return python_type(value)
+
+
+def encode_cursor(sort_key: str, value: Any, last_id: Any) -> str:
+    """An opaque cursor naming where the next page starts."""
+    raw = json.dumps([sort_key, _encode_value(value), str(last_id)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[str, Any, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        sort_key, value, last_id = json.loads(raw)
+        return str(sort_key), value, str(last_id)
+    except (binascii.Error, ValueError, TypeError) as exc:
+        raise BadRequest("the cursor is not one this API issued", code="invalid_cursor") from exc
+
+
+async def paginate(
+    session: AsyncSession,
+    query: Select[Any],
+    params: PageParams,
+    *,
+    sortable: Mapping[str, ColumnElement[Any]],
+    id_column: ColumnElement[Any],
+    default_sort: str,
+    to_item: Callable[[Any], T],
+    scalars: bool = True,
+) -> Page[T]:
+    """Run ``query`` one keyset page at a time; sortable columns must never be null."""
+    sort = params.sort or default_sort
+    field = sort.removeprefix("-")
+    descending = sort.startswith("-")
+    column = sortable.get(field)
+    if column is None:
+        raise Unprocessable(
+            f"cannot sort by {field!r}; sortable fields: {', '.join(sorted(sortable))}",
+            code="invalid_sort",
+        )
+    total = None
+    if params.with_total:
+        total = (
+            await session.execute(select(func.count()).select_from(query.order_by(None).subquery()))
+        ).scalar_one()
+
+    keyset = query
+    if params.cursor:
+        cursor_sort, raw_value, raw_id = _decode_cursor(params.cursor)
+        if cursor_sort != sort:
+            raise BadRequest("the cursor belongs to another sort order", code="invalid_cursor")
+        try:
+            value = _decode_value(raw_value, column)
+            last_id = _decode_value(raw_id, id_column)
+        except (ValueError, TypeError) as exc:
+            raise BadRequest(
+                "the cursor is not one this API issued", code="invalid_cursor"
+            ) from exc
+        if field == "id" or column is id_column:
+            keyset = keyset.where(id_column < last_id if descending else id_column > last_id)
+        elif descending:
+            keyset = keyset.where(or_(column < value, and_(column == value, id_column < last_id)))
+        else:
+            keyset = keyset.where(or_(column > value, and_(column == value, id_column > last_id)))
+    order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
+    if column is id_column:
+        order = order[:1]
+    keyset = keyset.order_by(*order).limit(params.limit + 1)
+
+    result = await session.execute(keyset)
+    rows: Sequence[Any] = result.scalars().all() if scalars else result.all()
+    more = len(rows) > params.limit
+    rows = rows[: params.limit]
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        next_cursor = encode_cursor(sort, _value_of(last, column), _value_of(last, id_column))
+    return Page[Any](items=[to_item(row) for row in rows], next_cursor=next_cursor, total=total)
+
+
+def _value_of(row: Any, column: ColumnElement[Any]) -> Any:
+    key = getattr(column, "key", None) or getattr(column, "name", None)
+    if key is None:
+        raise ValueError("sortable columns must be named columns")
+    if hasattr(row, key):
+        return getattr(row, key)
+    return row._mapping[column]

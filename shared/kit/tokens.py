@@ -1,0 +1,222 @@
+"""Access tokens: the claims officina puts in a JWT, signing (gateway) and verification (everyone)."""
+
+import asyncio
+import time
+import uuid
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from shared.contracts.principal import Principal
+from shared.kit.errors import Unauthorized
+
+ALGORITHM = "EdDSA"
+ACCESS_TOKEN_TTL = 15 * 60
+
+
+class SigningKey:
+    """An Ed25519 key with its key id, as the gateway signs tokens with it."""
+
+    def __init__(self, kid: str, private_key: Ed25519PrivateKey) -> None:
+        self.kid = kid
+        self.private_key = private_key
+
+    @classmethod
+    def generate(cls) -> "SigningKey":
+        """A brand-new key with a random key id."""
+        return cls(uuid.uuid4().hex[:16], Ed25519PrivateKey.generate())
+
+    @classmethod
+    def from_pem(cls, kid: str, pem: bytes) -> "SigningKey":
+        """Load a PKCS#8 PEM private key."""
+        key = serialization.load_pem_private_key(pem, password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError("token-signing keys must be Ed25519")
+        return cls(kid, key)
+
+    def private_pem(self) -> bytes:
+        """PKCS#8 PEM of the private key."""
+        return self.private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+    def public_jwk(self) -> dict[str, Any]:
+        """The public half as a JWK with ``kid``, ``alg`` and ``use``."""
+        jwk: dict[str, Any] = jwt.algorithms.OKPAlgorithm.to_jwk(  # type: ignore[attr-defined]
+            self.private_key.public_key(), as_dict=True
+        )
+        jwk.update({"kid": self.kid, "alg": ALGORITHM, "use": "sig"})
+        return jwk
+
+
+def issue_access_token(
+    key: SigningKey,
+    *,
+    issuer: str,
+    audience: str,
+    subject: str,
+    principal_type: str,
+    roles: Iterable[str] = (),
+    scopes: Iterable[str] = (),
+    username: str | None = None,
+    client_id: str | None = None,
+    employee_id: uuid.UUID | str | None = None,
+    ttl: int = ACCESS_TOKEN_TTL,
+    now: float | None = None,
+) -> str:
+    """Sign an access token carrying everything a service needs to authorize the caller."""
+    issued = int(now if now is not None else time.time())
+    claims: dict[str, Any] = {
+        "iss": issuer,
+        "aud": audience,
+        "sub": subject,
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + ttl,
+        "jti": uuid.uuid4().hex,
+        "typ": "access",
+        "principal_type": principal_type,
+        "roles": sorted(set(roles)),
+        "scope": " ".join(sorted(set(scopes))),
+    }
+    if username:
+        claims["username"] = username
+    if client_id:
+        claims["client_id"] = client_id
+    if employee_id:
+        claims["employee_id"] = str(employee_id)
+    return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid})
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    """Turn verified claims into the typed caller."""
+    if claims.get("typ") != "access":
+        raise Unauthorized("the token is not an access token", code="invalid_token")
+    employee_id = claims.get("employee_id")
+    try:
+        return Principal(
+            sub=str(claims["sub"]),
+            kind="client" if claims.get("principal_type") == "client" else "user",
+            username=claims.get("username"),
+            client_id=claims.get("client_id"),
+            employee_id=uuid.UUID(employee_id) if employee_id else None,
+            roles=frozenset(claims.get("roles") or ()),
+            scopes=frozenset(str(claims.get("scope") or "").split()),
+            token_id=claims.get("jti"),
+        )
+    except (KeyError, ValueError, TypeError) as exc:
+        raise Unauthorized("the token's claims are malformed", code="invalid_token") from exc
+
+
+class TokenVerifier(Protocol):
+    """Anything that turns a bearer token into a Principal or raises Unauthorized."""
+
+    async def verify(self, token: str) -> Principal: ...
+
+
+class KeySetVerifier:
+    """Verifies tokens against a JWK set; subclasses decide where the set comes from."""
+
+    def __init__(self, issuer: str, audience: str, leeway: int = 5) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self.leeway = leeway
+        self._keys: dict[str, Ed25519PublicKey] = {}
+
+    def load_jwks(self, jwks: dict[str, Any]) -> None:
+        """Replace the known keys with the Ed25519 keys of ``jwks``."""
+        keys: dict[str, Ed25519PublicKey] = {}
+        for entry in jwks.get("keys", []):
+            if entry.get("kty") != "OKP" or entry.get("crv") != "Ed25519" or "kid" not in entry:
+                continue
+            public = jwt.algorithms.OKPAlgorithm.from_jwk(entry)  # type: ignore[attr-defined]
+            if isinstance(public, Ed25519PublicKey):
+                keys[entry["kid"]] = public
+        self._keys = keys
+
+    async def refresh(self) -> bool:
+        """Fetch the key set again; False when nothing new can be learned."""
+        return False
+
+    async def verify(self, token: str) -> Principal:
+        """The caller of ``token``; Unauthorized for anything not signed, current and ours."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("the bearer token is malformed", code="invalid_token") from exc
+        if header.get("alg") != ALGORITHM:
+            raise Unauthorized("the token's algorithm is not accepted", code="invalid_token")
+        kid = header.get("kid")
+        if not isinstance(kid, str):
+            raise Unauthorized("the token names no signing key", code="invalid_token")
+        key = self._keys.get(kid)
+        if key is None and await self.refresh():
+            key = self._keys.get(kid)
+        if key is None:
+            raise Unauthorized("the token was signed by an unknown key", code="invalid_token")
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options={"require": ["exp", "iat", "sub", "jti", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("the token has expired", code="token_expired") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"the token is not valid: {exc}", code="invalid_token") from exc
+        return principal_from_claims(claims)
+
+
+class StaticKeysVerifier(KeySetVerifier):
+    """Verifies against keys given up front (the gateway itself, tests)."""
+
+    def __init__(self, jwks: dict[str, Any], issuer: str, audience: str) -> None:
+        super().__init__(issuer, audience)
+        self.load_jwks(jwks)
+
+
+class JwksVerifier(KeySetVerifier):
+    """Verifies against the gateway's published JWKS, fetched lazily and again on an unknown kid."""
+
+    def __init__(
+        self,
+        jwks_url: str,
+        issuer: str,
+        audience: str,
+        *,
+        min_refresh_interval: float = 10.0,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(issuer, audience)
+        self.jwks_url = jwks_url
+        self.min_refresh_interval = min_refresh_interval
+        self._client = client
+        self._last_fetch = float("-inf")
+        self._lock = asyncio.Lock()
+
+    async def refresh(self) -> bool:
+        async with self._lock:
+            if time.monotonic() - self._last_fetch < self.min_refresh_interval:
+                return False
+            self._last_fetch = time.monotonic()
+            try:
+                if self._client is not None:
+                    response = await self._client.get(self.jwks_url, timeout=5)
+                else:
+                    async with httpx.AsyncClient() as client:
+                        response = await client.get(self.jwks_url, timeout=5)
+                response.raise_for_status()
+                self.load_jwks(response.json())
+            except (httpx.HTTPError, ValueError):
+                return False
+            return True
