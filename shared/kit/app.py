@@ -55,7 +55,7 @@ def _health_router(service: str) -> APIRouter:
             async with asyncio.timeout(3):
                 async with runtime.engine.connect() as conn:
                     await conn.execute(text("SELECT 1"))
-                revision = await current_revision(runtime.engine, service)
+                revision = await current_revision(runtime.engine, service) if expected else None
         except Exception as exc:
             return problem_response(
                 request, 503, detail=f"database unreachable: {type(exc).__name__}"

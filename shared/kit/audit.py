@@ -38,7 +38,9 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
@@ -80,7 +82,8 @@ def _entry(obj: Any, action: str) -> dict[str, Any] | None:
     if action == "update" and not changes:
         return None
     principal = current_principal()
-    identity = inspect(obj).identity
+    state = inspect(obj)
+    key = state.mapper.primary_key_from_instance(obj)
     return {
         "id": new_id(),
         "occurred_at": utcnow(),
@@ -88,7 +91,7 @@ def _entry(obj: Any, action: str) -> dict[str, Any] | None:
         "actor_employee_id": principal.employee_id if principal else None,
         "action": action,
         "entity_type": _entity_name(obj),
-        "entity_id": str(identity[0] if identity and len(identity) == 1 else identity),
+        "entity_id": str(key[0]) if len(key) == 1 else ":".join(str(part) for part in key),
         "changes": changes,
         "request_id": current_request_id(),
     }

@@ -31,7 +31,9 @@ def alembic_config(component: str, url: str, schema: str | None = None) -> Confi
 
 
 def head_revision(component: str) -> str | None:
-    """The newest migration revision of a component."""
+    """The newest migration revision of a component (None for one without migrations)."""
+    if not (MIGRATIONS_ROOT / component).is_dir():
+        return None
     script = ScriptDirectory.from_config(alembic_config(component, "sqlite://"))
     return script.get_current_head()
 

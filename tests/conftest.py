@@ -1,0 +1,81 @@
+"""Fixtures every test shares: which database, tokens, and a migrated service app.
+
+The database is SQLite unless ``OFFICINA_TEST_DB=postgresql``; then every test gets a
+fresh schema in the PostgreSQL at ``OFFICINA_TEST_POSTGRES_URL`` and it is dropped after.
+Tests that use ``database_url`` are marked ``db`` and run on both databases in CI.
+"""
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from shared.kit.testing import TokenMinter
+
+POSTGRES_URL = os.environ.get(
+    "OFFICINA_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+TEST_DB = os.environ.get("OFFICINA_TEST_DB", "sqlite")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "db: touches a database; runs on SQLite and PostgreSQL")
+    config.addinivalue_line("markers", "e2e: starts real processes talking over HTTP")
+    config.addinivalue_line("markers", "postgres_only: meaningful on PostgreSQL only")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "database_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+        if item.get_closest_marker("postgres_only") and TEST_DB != "postgresql":
+            item.add_marker(pytest.mark.skip(reason="needs OFFICINA_TEST_DB=postgresql"))
+
+
+@dataclass(frozen=True)
+class TestDatabase:
+    """Where a test's data lives: a URL and, on PostgreSQL, the schema to use."""
+
+    url: str
+    schema: str
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.startswith("postgresql")
+
+
+async def _drop_schema(url: str, schema: str) -> None:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[TestDatabase]:
+    """A database nobody else uses: a fresh SQLite file or a fresh PostgreSQL schema."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    if TEST_DB == "postgresql":
+        yield TestDatabase(POSTGRES_URL, schema)
+        asyncio.run(_drop_schema(POSTGRES_URL, schema))
+    else:
+        yield TestDatabase(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}", schema)
+
+
+@pytest.fixture
+def minter() -> TokenMinter:
+    """Signs tokens that the apps under test trust."""
+    return TokenMinter()
+
+
+@pytest.fixture
+async def anyio_backend() -> AsyncIterator[str]:
+    yield "asyncio"

@@ -1,0 +1,151 @@
+"""A small service built only from the kit, so the kit is tested the way services use it."""
+
+import uuid
+from decimal import Decimal
+
+from fastapi import FastAPI, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Numeric, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.contracts.money import Money
+from shared.contracts.page import Page
+from shared.kit.app import create_service_app
+from shared.kit.audit import Audited
+from shared.kit.auth import CurrentPrincipal
+from shared.kit.concurrency import check_if_match, set_etag
+from shared.kit.db import IdMixin, KitBase, TimestampMixin, VersionedMixin, new_metadata
+from shared.kit.errors import Conflict, not_found
+from shared.kit.outbox import record_event
+from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.routing import SessionDep, service_router
+from shared.kit.settings import ServiceSettings
+from shared.kit.tables import define_kit_tables
+from shared.kit.tokens import TokenVerifier
+
+
+class Base(KitBase):
+    __abstract__ = True
+    metadata = new_metadata()
+
+
+KIT = define_kit_tables(Base.metadata)
+
+
+class Note(IdMixin, TimestampMixin, VersionedMixin, Audited, Base):
+    __tablename__ = "notes"
+
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    body: Mapped[str] = mapped_column(String(2000), default="")
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0.00"))
+
+
+class NoteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200)
+    body: str = ""
+    amount: Money = Decimal("0.00")
+
+
+class NoteUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    body: str | None = None
+
+
+class NoteRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    title: str
+    body: str
+    amount: Money
+    version: int
+
+
+router = service_router(prefix="/api/v1/notes", tags=["notes"])
+
+
+@router.post("/notes", status_code=201, response_model=NoteRead)
+async def create_note(payload: NoteCreate, session: SessionDep, _p: CurrentPrincipal) -> Note:
+    exists = await session.scalar(select(Note.id).where(Note.title == payload.title))
+    if exists:
+        raise Conflict(f"a note titled {payload.title!r} exists", code="duplicate_title")
+    note = Note(**payload.model_dump())
+    session.add(note)
+    await session.flush()
+    await record_event(
+        session,
+        "notes.note.created",
+        subject_type="note",
+        subject_id=note.id,
+        data={"title": note.title},
+    )
+    return note
+
+
+@router.get("/notes", response_model=Page[NoteRead])
+async def list_notes(
+    session: SessionDep, params: PageParamsDep, _p: CurrentPrincipal
+) -> Page[NoteRead]:
+    return await paginate(
+        session,
+        select(Note),
+        params,
+        sortable={"title": Note.title, "created_at": Note.created_at, "id": Note.id},
+        id_column=Note.id,
+        default_sort="created_at",
+        to_item=NoteRead.model_validate,
+    )
+
+
+@router.get("/notes/{note_id}", response_model=NoteRead)
+async def read_note(
+    note_id: uuid.UUID, session: SessionDep, response: Response, _p: CurrentPrincipal
+) -> Note:
+    note = await session.get(Note, note_id)
+    if note is None:
+        raise not_found("note", note_id)
+    set_etag(response, note.version)
+    return note
+
+
+@router.patch("/notes/{note_id}", response_model=NoteRead)
+async def update_note(
+    note_id: uuid.UUID,
+    payload: NoteUpdate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    _p: CurrentPrincipal,
+) -> Note:
+    note = await session.get(Note, note_id)
+    if note is None:
+        raise not_found("note", note_id)
+    check_if_match(request, note.version)
+    for field, value in payload.model_dump(exclude_unset=True).items():
+        setattr(note, field, value)
+    await session.flush()
+    await record_event(
+        session, "notes.note.updated", subject_type="note", subject_id=note.id, data={}
+    )
+    set_etag(response, note.version)
+    return note
+
+
+@router.post("/crash")
+async def crash(session: SessionDep, _p: CurrentPrincipal) -> dict[str, str]:
+    session.add(Note(title="never-committed"))
+    await session.flush()
+    raise RuntimeError("boom: SELECT secret FROM passwords")
+
+
+def create_app(database_url: str, schema: str, verifier: TokenVerifier) -> FastAPI:
+    settings = ServiceSettings(
+        service="notes", database_url=database_url, database_schema=schema, publisher_interval=0.2
+    )
+    return create_service_app(
+        settings, metadata=Base.metadata, tables=KIT, routers=[router], verifier=verifier
+    )
