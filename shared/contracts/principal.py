@@ -24,6 +24,7 @@ class Principal(BaseModel):
     roles: frozenset[str] = Field(default_factory=frozenset)
     scopes: frozenset[str] = Field(default_factory=frozenset)
     token_id: str | None = None
+    session_id: str | None = None
 
     def has_role(self, *roles: str) -> bool:
         """True when the caller holds any of ``roles``."""

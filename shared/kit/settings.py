@@ -22,6 +22,7 @@ class ServiceSettings(BaseSettings):
     data_dir: Path = Path("./data")
     database_url: str | None = None
     database_schema: str | None = None
+    schema_prefix: str = ""
     gateway_url: str = "http://127.0.0.1:8000"
     jwks_url: str | None = None
     token_issuer: str = PLATFORM_ISSUER
@@ -47,7 +48,7 @@ class ServiceSettings(BaseSettings):
 
     def resolved_schema(self) -> str:
         """The PostgreSQL schema of this service (ignored on SQLite)."""
-        return self.database_schema or self.service
+        return self.database_schema or f"{self.schema_prefix}{self.service}"
 
     def resolved_jwks_url(self) -> str:
         """Where the gateway publishes its token-signing keys."""

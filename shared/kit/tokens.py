@@ -69,6 +69,7 @@ def issue_access_token(
     employee_id: uuid.UUID | str | None = None,
     ttl: int = ACCESS_TOKEN_TTL,
     now: float | None = None,
+    session_id: str | None = None,
 ) -> str:
     """Sign an access token carrying everything a service needs to authorize the caller."""
     issued = int(now if now is not None else time.time())
@@ -91,6 +92,8 @@ def issue_access_token(
         claims["client_id"] = client_id
     if employee_id:
         claims["employee_id"] = str(employee_id)
+    if session_id:
+        claims["sid"] = session_id
     return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid})
 
 
@@ -109,6 +112,7 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
             roles=frozenset(claims.get("roles") or ()),
             scopes=frozenset(str(claims.get("scope") or "").split()),
             token_id=claims.get("jti"),
+            session_id=claims.get("sid"),
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise Unauthorized("the token's claims are malformed", code="invalid_token") from exc
@@ -123,11 +127,16 @@ class TokenVerifier(Protocol):
 class KeySetVerifier:
     """Verifies tokens against a JWK set; subclasses decide where the set comes from."""
 
-    def __init__(self, issuer: str, audience: str, leeway: int = 5) -> None:
+    def __init__(
+        self, issuer: str, audience: str, leeway: int = 5, cache_size: int = 10_000
+    ) -> None:
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
         self._keys: dict[str, Ed25519PublicKey] = {}
+        # Verified tokens, until they expire: a signature is checked once, not per request.
+        self._verified: dict[str, tuple[Principal, float]] = {}
+        self._cache_size = cache_size
 
     def load_jwks(self, jwks: dict[str, Any]) -> None:
         """Replace the known keys with the Ed25519 keys of ``jwks``."""
@@ -139,6 +148,7 @@ class KeySetVerifier:
             if isinstance(public, Ed25519PublicKey):
                 keys[entry["kid"]] = public
         self._keys = keys
+        self._verified.clear()
 
     async def refresh(self) -> bool:
         """Fetch the key set again; False when nothing new can be learned."""
@@ -146,6 +156,18 @@ class KeySetVerifier:
 
     async def verify(self, token: str) -> Principal:
         """The caller of ``token``; Unauthorized for anything not signed, current and ours."""
+        cached = self._verified.get(token)
+        if cached is not None:
+            if time.time() < cached[1]:
+                return cached[0]
+            del self._verified[token]
+        principal, expires = await self._verify_signature(token)
+        if len(self._verified) >= self._cache_size:
+            self._verified.clear()
+        self._verified[token] = (principal, expires)
+        return principal
+
+    async def _verify_signature(self, token: str) -> tuple[Principal, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -174,7 +196,7 @@ class KeySetVerifier:
             raise Unauthorized("the token has expired", code="token_expired") from exc
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"the token is not valid: {exc}", code="invalid_token") from exc
-        return principal_from_claims(claims)
+        return principal_from_claims(claims), float(claims["exp"]) + self.leeway
 
 
 class StaticKeysVerifier(KeySetVerifier):
@@ -206,7 +228,9 @@ class JwksVerifier(KeySetVerifier):
 
     async def refresh(self) -> bool:
         async with self._lock:
-            if time.monotonic() - self._last_fetch < self.min_refresh_interval:
+            # Until the first key set arrives (the gateway may still be starting), retry often.
+            interval = self.min_refresh_interval if self._keys else 0.5
+            if time.monotonic() - self._last_fetch < interval:
                 return False
             self._last_fetch = time.monotonic()
             try:

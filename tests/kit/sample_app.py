@@ -1,11 +1,14 @@
 """A small service built only from the kit, so the kit is tested the way services use it."""
 
+import asyncio
 import uuid
 from decimal import Decimal
+from typing import Annotated
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Numeric, String, select
+from sqlalchemy import Integer, Numeric, String, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.contracts.money import Money
@@ -40,6 +43,17 @@ class Note(IdMixin, TimestampMixin, VersionedMixin, Audited, Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0.00"))
 
 
+class EventTally(Base):
+    """A consumer's effect: how many times each event was applied (must never exceed 1)."""
+
+    __tablename__ = "event_tallies"
+
+    event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(120))
+    applied: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class NoteCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -68,8 +82,7 @@ class NoteRead(BaseModel):
 router = service_router(prefix="/api/v1/notes", tags=["notes"])
 
 
-@router.post("/notes", status_code=201, response_model=NoteRead)
-async def create_note(payload: NoteCreate, session: SessionDep, _p: CurrentPrincipal) -> Note:
+async def _create(session: AsyncSession, payload: NoteCreate) -> Note:
     exists = await session.scalar(select(Note.id).where(Note.title == payload.title))
     if exists:
         raise Conflict(f"a note titled {payload.title!r} exists", code="duplicate_title")
@@ -83,6 +96,37 @@ async def create_note(payload: NoteCreate, session: SessionDep, _p: CurrentPrinc
         subject_id=note.id,
         data={"title": note.title},
     )
+    return note
+
+
+@router.post("/notes", status_code=201, response_model=NoteRead)
+async def create_note(payload: NoteCreate, session: SessionDep, _p: CurrentPrincipal) -> Note:
+    return await _create(session, payload)
+
+
+@router.post("/notes/batch", status_code=201, response_model=list[NoteRead])
+async def create_notes(
+    payload: list[NoteCreate], session: SessionDep, _p: CurrentPrincipal
+) -> list[Note]:
+    """Several notes, and so several events, in one transaction."""
+    return [await _create(session, item) for item in payload]
+
+
+Pause = Annotated[float, Query(ge=0, le=5)]
+
+
+@router.post("/slow-notes", status_code=201, response_model=NoteRead)
+async def create_note_slowly(
+    payload: NoteCreate,
+    session: SessionDep,
+    _p: CurrentPrincipal,
+    pause_before: Pause = 0,
+    pause_after: Pause = 0,
+) -> Note:
+    """Like POST /notes, but takes its time before writing and before committing."""
+    await asyncio.sleep(pause_before)
+    note = await _create(session, payload)
+    await asyncio.sleep(pause_after)
     return note
 
 
@@ -137,8 +181,12 @@ async def update_note(
 
 @router.post("/crash")
 async def crash(session: SessionDep, _p: CurrentPrincipal) -> dict[str, str]:
-    session.add(Note(title="never-committed"))
+    note = Note(title="never-committed")
+    session.add(note)
     await session.flush()
+    await record_event(
+        session, "notes.note.created", subject_type="note", subject_id=note.id, data={}
+    )
     raise RuntimeError("boom: SELECT secret FROM passwords")
 
 

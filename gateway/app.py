@@ -1,0 +1,278 @@
+"""The gateway application: authentication, routing to services, merged OpenAPI, health."""
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from types import SimpleNamespace
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gateway.auth.api import router as auth_router
+from gateway.auth.ratelimit import LoginLimiter
+from gateway.auth.service import TokenIssuer
+from gateway.config import GatewaySettings
+from gateway.db.models import KIT
+from gateway.keys import KeyRing
+from gateway.openapi import merge_documents
+from gateway.proxy import Upstreams
+from shared.contracts.principal import SERVICES, Principal
+from shared.kit.app import operation_id
+from shared.kit.audit import AuditedSession, install_audit
+from shared.kit.db import create_engine_for, make_sessionmaker
+from shared.kit.errors import (
+    DomainError,
+    Forbidden,
+    Unauthorized,
+    install_problem_handlers,
+    problem_response,
+)
+from shared.kit.observability import Metrics, RequestContextMiddleware, configure_logging
+from shared.kit.outbox import Publisher
+from shared.kit.runtime import ServiceRuntime
+from shared.kit.tokens import StaticKeysVerifier
+
+log = logging.getLogger("officina.gateway")
+
+OPENAPI_REFRESH_SECONDS = 30.0
+
+
+class _GatewaySession(AuditedSession):
+    """The gateway's session class: account and client changes land in its audit log."""
+
+
+install_audit(_GatewaySession, KIT)
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Gateway:
+    """The gateway's live state: keys, verifier, upstream pool, cached OpenAPI documents."""
+
+    def __init__(self, settings: GatewaySettings, keys: KeyRing) -> None:
+        self.settings = settings
+        self.keys = keys
+        self.verifier = StaticKeysVerifier(
+            keys.jwks(), settings.token_issuer, settings.token_audience
+        )
+        self.upstreams = Upstreams(
+            settings.service_urls(),
+            timeout=settings.upstream_timeout,
+            connect_timeout=settings.upstream_connect_timeout,
+            max_body=settings.max_body_bytes,
+        )
+        self.service_docs: dict[str, dict[str, Any]] = {}
+        self.docs_fetched_at = 0.0
+
+    async def authenticate(self, request_headers: dict[str, str]) -> Principal:
+        """The caller of a request; Unauthorized without a valid bearer token."""
+        scheme, _, token = request_headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized()
+        return await self.verifier.verify(token.strip())
+
+    async def service_readiness(self) -> dict[str, str]:
+        """Each service's ``/readyz`` answer: ``ready`` or why not."""
+
+        async def probe(service: str) -> tuple[str, str]:
+            try:
+                status, body = await self.upstreams.get_json(service, "/readyz", seconds=2.0)
+            except Exception as exc:
+                return service, f"unreachable ({type(exc).__name__})"
+            if status == 200:
+                return service, "ready"
+            return service, str(body.get("detail", f"status {status}")) if isinstance(
+                body, dict
+            ) else f"status {status}"
+
+        results = await asyncio.gather(*(probe(service) for service in SERVICES))
+        return dict(results)
+
+    async def refresh_service_docs(self, force: bool = False) -> list[str]:
+        """Fetch the OpenAPI documents of services not cached yet (all of them when due)."""
+        due = force or time.monotonic() - self.docs_fetched_at > OPENAPI_REFRESH_SECONDS
+        wanted = [s for s in SERVICES if due or s not in self.service_docs]
+
+        async def fetch(service: str) -> None:
+            try:
+                status, document = await self.upstreams.get_json(
+                    service, f"/api/v1/{service}/openapi.json", seconds=3.0
+                )
+                if status == 200 and isinstance(document, dict):
+                    self.service_docs[service] = document
+            except Exception:
+                self.service_docs.pop(service, None)
+
+        if wanted:
+            await asyncio.gather(*(fetch(service) for service in wanted))
+            if due:
+                self.docs_fetched_at = time.monotonic()
+        return [s for s in SERVICES if s not in self.service_docs]
+
+
+class ServiceRoutes:
+    """Pure-ASGI routing of ``/api/v1/<service>/…``: token and scope checks, then forwarding."""
+
+    def __init__(self, app: ASGIApp, gateway_app: FastAPI) -> None:
+        self.app = app
+        self.gateway_app = gateway_app
+        self.prefixes = {service: f"/api/v1/{service}" for service in SERVICES}
+
+    def _service_of(self, path: str) -> str | None:
+        if not path.startswith("/api/v1/"):
+            return None
+        name = path[8:].split("/", 1)[0]
+        if name in self.prefixes and (
+            path == self.prefixes[name] or path.startswith(self.prefixes[name] + "/")
+        ):
+            return name
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        service = self._service_of(scope["path"]) if scope["type"] == "http" else None
+        if service is None:
+            await self.app(scope, receive, send)
+            return
+        scope["route"] = SimpleNamespace(path=f"/api/v1/{service}/…")
+        request = Request(scope, receive)
+        gateway: Gateway = self.gateway_app.state.gateway
+        response: Response
+        try:
+            principal = await gateway.authenticate(dict(request.headers))
+            if principal.kind == "client":
+                allowed = (
+                    principal.can_read(service)
+                    if scope["method"] in _READ_METHODS
+                    else principal.can_write(service)
+                )
+                if not allowed:
+                    needed = "read" if scope["method"] in _READ_METHODS else "write"
+                    raise Forbidden(
+                        f"this client lacks the scope {service}:{needed}", code="insufficient_scope"
+                    )
+            response = await gateway.upstreams.forward(
+                service, request, scope["state"]["request_id"]
+            )
+        except DomainError as exc:
+            response = problem_response(
+                request,
+                exc.status,
+                detail=exc.detail,
+                code=exc.code,
+                headers=exc.headers,
+                **exc.extra,
+            )
+        await response(scope, receive, send)
+
+
+def _docs_router(app: FastAPI) -> None:
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": "gateway"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> Response:
+        gateway: Gateway = request.app.state.gateway
+        services = await gateway.service_readiness()
+        ready = all(state == "ready" for state in services.values())
+        body = {"status": "ready" if ready else "not_ready", "services": services}
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        registry: Metrics = request.app.state.metrics
+        return registry.render()
+
+    @app.get("/.well-known/jwks.json", include_in_schema=False)
+    async def jwks(request: Request) -> dict[str, Any]:
+        gateway: Gateway = request.app.state.gateway
+        return gateway.keys.jwks()
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi(request: Request) -> JSONResponse:
+        gateway: Gateway = request.app.state.gateway
+        missing = await gateway.refresh_service_docs()
+        document = merge_documents(request.app.openapi(), gateway.service_docs, missing)
+        return JSONResponse(document)
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="officina API",
+            init_oauth={"clientId": "", "usePkceWithAuthorizationCodeGrant": False},
+            swagger_ui_parameters={"persistAuthorization": True, "displayOperationId": False},
+        )
+
+
+def create_app(settings: GatewaySettings | None = None, keys: KeyRing | None = None) -> FastAPI:
+    """Build the gateway."""
+    settings = settings or GatewaySettings()
+    configure_logging(settings.log_level, settings.json_logs)
+    if keys is None:
+        keys = (
+            KeyRing.from_pem(settings.jwt_private_key)
+            if settings.jwt_private_key
+            else KeyRing.load_or_create(settings.data_dir)
+        )
+    gateway = Gateway(settings, keys)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine_for(settings.resolved_database_url(), settings.resolved_schema())
+        sessionmaker = make_sessionmaker(engine, _GatewaySession, kit=KIT)
+        publisher = Publisher(engine, KIT, f"gateway:{settings.resolved_schema()}", interval=60.0)
+        app.state.runtime = ServiceRuntime(
+            "gateway", engine, sessionmaker, KIT, gateway.verifier, publisher
+        )
+        await gateway.upstreams.start()
+        try:
+            yield
+        finally:
+            await gateway.upstreams.close()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="officina",
+        description=(
+            "The operations backend: organization, approvals, HR, finance and logistics. "
+            "Log in with **Authorize** (username and password); every call carries the token."
+        ),
+        version="1.0.0",
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        generate_unique_id_function=operation_id,
+    )
+    app.state.gateway = gateway
+    app.state.settings = settings
+    app.state.token_issuer = TokenIssuer(settings, keys)
+    app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    app.state.metrics = Metrics("gateway")
+    install_problem_handlers(app)
+    _docs_router(app)
+    app.include_router(auth_router)
+    app.add_middleware(ServiceRoutes, gateway_app=app)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, service="gateway")
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=[
+                "ETag",
+                "X-Request-ID",
+                "Idempotent-Replayed",
+                "Retry-After",
+                "Location",
+            ],
+            max_age=600,
+        )
+    return app

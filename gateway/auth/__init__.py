@@ -1,0 +1,1 @@
+"""Accounts, clients and tokens: the gateway's authentication domain."""

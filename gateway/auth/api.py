@@ -1,0 +1,255 @@
+"""``/api/v1/auth``: the token endpoint, the caller's identity, accounts and clients."""
+
+import base64
+import binascii
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Form, Request, Response
+from sqlalchemy import select
+
+from gateway.auth import service
+from gateway.auth.ratelimit import LoginLimiter
+from gateway.auth.schemas import (
+    AccountCreate,
+    AccountRead,
+    AccountUpdate,
+    ClientCreate,
+    ClientCreated,
+    ClientRead,
+    ClientUpdate,
+    Me,
+    TokenResponse,
+)
+from gateway.db.models import Account, Client
+from shared.contracts.page import Page
+from shared.contracts.principal import Principal
+from shared.kit.auth import CurrentPrincipal, require_roles
+from shared.kit.concurrency import check_if_match, set_etag
+from shared.kit.errors import TooManyRequests, not_found
+from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.routing import SessionDep, runtime_of, service_router
+
+router = service_router(prefix="/api/v1/auth", tags=["auth"])
+Admin = Annotated[Principal, Depends(require_roles())]
+
+
+def _issuer(request: Request) -> service.TokenIssuer:
+    issuer: service.TokenIssuer = request.app.state.token_issuer
+    return issuer
+
+
+def _limiter(request: Request) -> LoginLimiter:
+    limiter: LoginLimiter = request.app.state.login_limiter
+    return limiter
+
+
+def _basic_credentials(request: Request) -> tuple[str, str] | None:
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        client_id, _, secret = base64.b64decode(encoded).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return client_id, secret
+
+
+@router.post(
+    "/token",
+    response_model=TokenResponse,
+    response_model_exclude_none=True,
+    summary="Get an access token (OAuth2 password, refresh_token or client_credentials grant)",
+    openapi_extra={"security": []},
+)
+async def issue_token(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    grant_type: Annotated[str, Form()],
+    username: Annotated[str | None, Form()] = None,
+    password: Annotated[str | None, Form()] = None,
+    refresh_token: Annotated[str | None, Form()] = None,
+    client_id: Annotated[str | None, Form()] = None,
+    client_secret: Annotated[str | None, Form()] = None,
+    scope: Annotated[str | None, Form()] = None,
+) -> TokenResponse:
+    """Exchange credentials for tokens, as RFC 6749 describes; failures answer ``{"error": …}``."""
+    response.headers["Cache-Control"] = "no-store"
+    issuer = _issuer(request)
+    if grant_type == "password":
+        if not username or password is None:
+            raise service.OAuthError("invalid_request", "username and password are required")
+        limiter = _limiter(request)
+        address = request.client.host if request.client else "unknown"
+        wait = limiter.retry_after(username, address)
+        if wait:
+            raise TooManyRequests(
+                f"too many failed logins; try again in {wait} seconds",
+                code="too_many_login_attempts",
+                headers={"Retry-After": str(wait)},
+                error="slow_down",
+            )
+        try:
+            account = await service.authenticate_password(session, username, password)
+        except service.OAuthError:
+            limiter.record_failure(username, address)
+            raise
+        limiter.record_success(username, address)
+        return await service.tokens_for_account(session, issuer, account)
+    if grant_type == "refresh_token":
+        if not refresh_token:
+            raise service.OAuthError("invalid_request", "refresh_token is required")
+        try:
+            return await service.rotate_refresh_token(session, issuer, refresh_token)
+        except service.RefreshReused as reused:
+            async with runtime_of(request).transaction() as revoking:
+                await service.revoke_family(revoking, reused.family_id)
+            raise
+    if grant_type == "client_credentials":
+        basic = _basic_credentials(request)
+        if basic:
+            client_id, client_secret = basic
+        if not client_id or not client_secret:
+            raise service.OAuthError(
+                "invalid_client", "client_id and client_secret are required", status=401
+            )
+        client = await service.authenticate_client(session, client_id, client_secret)
+        return service.client_token(issuer, client, scope)
+    raise service.OAuthError(
+        "unsupported_grant_type", f"grant_type {grant_type!r} is not supported"
+    )
+
+
+@router.get("/me", response_model=Me, summary="Who am I")
+async def read_me(principal: CurrentPrincipal) -> Me:
+    """The caller's identity as the token states it."""
+    return Me(
+        sub=principal.sub,
+        username=principal.username,
+        employee_id=principal.employee_id,
+        roles=sorted(principal.roles),
+        scopes=sorted(principal.scopes),
+        client_id=principal.client_id,
+    )
+
+
+@router.post("/logout", status_code=204, summary="End my login session")
+async def logout(principal: CurrentPrincipal, session: SessionDep) -> Response:
+    """Revoke the refresh-token family of the caller's login session."""
+    if principal.session_id:
+        await service.revoke_family(session, uuid.UUID(principal.session_id))
+    return Response(status_code=204)
+
+
+@router.post("/users", status_code=201, response_model=AccountRead, summary="Create an account")
+async def create_user(
+    payload: AccountCreate, session: SessionDep, _admin: Admin, response: Response
+) -> Account:
+    """A new account (admin only)."""
+    account = await service.create_account(session, payload)
+    set_etag(response, account.version)
+    response.headers["Location"] = f"/api/v1/auth/users/{account.id}"
+    return account
+
+
+@router.get("/users", response_model=Page[AccountRead], summary="List accounts")
+async def list_users(
+    session: SessionDep,
+    _admin: Admin,
+    params: PageParamsDep,
+    active: bool | None = None,
+    q: str | None = None,
+) -> Page[AccountRead]:
+    """Accounts, by username unless sorted otherwise (admin only)."""
+    query = select(Account)
+    if active is not None:
+        query = query.where(Account.active.is_(active))
+    if q:
+        query = query.where(Account.username.contains(q.strip().lower(), autoescape=True))
+    return await paginate(
+        session,
+        query,
+        params,
+        sortable={"username": Account.username, "created_at": Account.created_at},
+        id_column=Account.id,
+        default_sort="username",
+        to_item=AccountRead.model_validate,
+    )
+
+
+@router.get("/users/{account_id}", response_model=AccountRead, summary="Read an account")
+async def read_user(
+    account_id: uuid.UUID, session: SessionDep, _admin: Admin, response: Response
+) -> Account:
+    """One account (admin only)."""
+    account = await service.get_account(session, account_id)
+    set_etag(response, account.version)
+    return account
+
+
+@router.patch("/users/{account_id}", response_model=AccountRead, summary="Change an account")
+async def update_user(
+    account_id: uuid.UUID,
+    payload: AccountUpdate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    _admin: Admin,
+) -> Account:
+    """Change roles, employee link, active flag or password (admin only; honours If-Match)."""
+    account = await service.get_account(session, account_id)
+    check_if_match(request, account.version)
+    account = await service.update_account(session, account, payload)
+    set_etag(response, account.version)
+    return account
+
+
+@router.post(
+    "/clients",
+    status_code=201,
+    response_model=ClientCreated,
+    summary="Create an integration client",
+)
+async def create_client(
+    payload: ClientCreate, session: SessionDep, admin: Admin, response: Response
+) -> ClientCreated:
+    """A client for an integrating system; the secret is shown only in this answer."""
+    client, secret = await service.create_client(session, payload, admin.sub)
+    response.headers["Location"] = f"/api/v1/auth/clients/{client.id}"
+    return ClientCreated(**ClientRead.model_validate(client).model_dump(), client_secret=secret)
+
+
+@router.get("/clients", response_model=Page[ClientRead], summary="List clients")
+async def list_clients(
+    session: SessionDep, _admin: Admin, params: PageParamsDep
+) -> Page[ClientRead]:
+    """Every client, the services' own included (admin only)."""
+    return await paginate(
+        session,
+        select(Client),
+        params,
+        sortable={"created_at": Client.created_at, "client_id": Client.client_id},
+        id_column=Client.id,
+        default_sort="created_at",
+        to_item=ClientRead.model_validate,
+    )
+
+
+@router.patch("/clients/{client_uuid}", response_model=ClientRead, summary="Change a client")
+async def update_client(
+    client_uuid: uuid.UUID,
+    payload: ClientUpdate,
+    request: Request,
+    session: SessionDep,
+    _admin: Admin,
+) -> Client:
+    """Rename, change scopes or deactivate a client (admin only)."""
+    client = await session.get(Client, client_uuid)
+    if client is None:
+        raise not_found("client", client_uuid)
+    check_if_match(request, client.version)
+    for field, value in payload.model_dump(exclude_unset=True, exclude_none=True).items():
+        setattr(client, field, sorted(set(value)) if field == "scopes" else value)
+    await session.flush()
+    return client

@@ -1,0 +1,278 @@
+"""Rules of authentication: logins, token issuance, refresh rotation, accounts and clients."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.auth import secrets
+from gateway.auth.schemas import SCOPES, AccountCreate, AccountUpdate, ClientCreate, TokenResponse
+from gateway.config import GatewaySettings
+from gateway.db.models import Account, Client, RefreshToken
+from gateway.keys import KeyRing
+from shared.contracts.ids import new_id
+from shared.contracts.problem import ValidationIssue
+from shared.kit.db import utcnow
+from shared.kit.errors import Conflict, DomainError, Unprocessable, not_found
+from shared.kit.tokens import issue_access_token
+
+
+class OAuthError(DomainError):
+    """A token-endpoint refusal in RFC 6749 terms (``error`` plus a problem body)."""
+
+    def __init__(self, error: str, description: str, status: int = 400, **kw: object) -> None:
+        super().__init__(description, code=error, error=error, error_description=description, **kw)  # type: ignore[arg-type]
+        self.status = status
+
+
+@dataclass(frozen=True)
+class TokenIssuer:
+    """Signs access tokens and mints refresh tokens with the gateway's settings."""
+
+    settings: GatewaySettings
+    keys: KeyRing
+
+    def access_token(self, **claims: object) -> str:
+        """Sign an access token with the current key."""
+        return issue_access_token(
+            self.keys.current,
+            issuer=self.settings.token_issuer,
+            audience=self.settings.token_audience,
+            ttl=self.settings.access_token_ttl,
+            **claims,  # type: ignore[arg-type]
+        )
+
+
+def _password_issues(password: str, username: str) -> None:
+    problems = secrets.password_problems(password, username)
+    if problems:
+        raise Unprocessable(
+            "the password does not meet the rules: " + "; ".join(problems),
+            code="weak_password",
+            errors=[
+                ValidationIssue(loc=["body", "password"], msg=p, type="weak_password")
+                for p in problems
+            ],
+        )
+
+
+async def find_account(session: AsyncSession, username: str) -> Account | None:
+    """The account with that username (case-insensitive), if any."""
+    return await session.scalar(select(Account).where(Account.username == username.strip().lower()))
+
+
+async def authenticate_password(session: AsyncSession, username: str, password: str) -> Account:
+    """The account whose password this is; one vague error for every kind of failure."""
+    account = await find_account(session, username)
+    valid = await secrets.verify_password(account.password_hash if account else None, password)
+    if account is None or not valid or not account.active:
+        raise OAuthError(
+            "invalid_grant", "the username or password is wrong, or the account is inactive"
+        )
+    account.last_login_at = utcnow()
+    return account
+
+
+async def _new_refresh_token(
+    session: AsyncSession, settings: GatewaySettings, account: Account, family_id: uuid.UUID
+) -> str:
+    token = secrets.new_secret()
+    now = utcnow()
+    session.add(
+        RefreshToken(
+            family_id=family_id,
+            account_id=account.id,
+            token_hash=secrets.digest(token),
+            issued_at=now,
+            expires_at=now + timedelta(seconds=settings.refresh_token_ttl),
+        )
+    )
+    return token
+
+
+async def tokens_for_account(
+    session: AsyncSession, issuer: TokenIssuer, account: Account, family_id: uuid.UUID | None = None
+) -> TokenResponse:
+    """An access token and a new refresh token of the login session ``family_id``."""
+    family = family_id or new_id()
+    access = issuer.access_token(
+        subject=str(account.id),
+        principal_type="user",
+        roles=account.roles,
+        username=account.username,
+        employee_id=account.employee_id,
+        session_id=str(family),
+    )
+    refresh = await _new_refresh_token(session, issuer.settings, account, family)
+    return TokenResponse(
+        access_token=access, expires_in=issuer.settings.access_token_ttl, refresh_token=refresh
+    )
+
+
+async def revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
+    """End a login session: none of its refresh tokens works any more."""
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+async def revoke_account_sessions(session: AsyncSession, account_id: uuid.UUID) -> None:
+    """End every login session of an account."""
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.account_id == account_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+class RefreshReused(OAuthError):
+    """A used refresh token came back: the caller must revoke ``family_id`` in its own transaction."""
+
+    def __init__(self, family_id: uuid.UUID) -> None:
+        super().__init__(
+            "invalid_grant", "the refresh token was already used; the session is revoked"
+        )
+        self.family_id = family_id
+
+
+async def rotate_refresh_token(
+    session: AsyncSession, issuer: TokenIssuer, presented: str
+) -> TokenResponse:
+    """Trade a refresh token for new tokens; a reused token revokes its whole family."""
+    invalid = OAuthError("invalid_grant", "the refresh token is invalid, expired or revoked")
+    token = await session.scalar(
+        select(RefreshToken).where(RefreshToken.token_hash == secrets.digest(presented))
+    )
+    if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
+        raise invalid
+    claimed = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == token.id, RefreshToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise RefreshReused(token.family_id)
+    account = await session.get(Account, token.account_id)
+    if account is None or not account.active:
+        raise invalid
+    return await tokens_for_account(session, issuer, account, token.family_id)
+
+
+async def authenticate_client(session: AsyncSession, client_id: str, secret: str) -> Client:
+    """The active client with these credentials, or 401 ``invalid_client``."""
+    client = await session.scalar(select(Client).where(Client.client_id == client_id))
+    if client is None or not client.active or not secrets.same_digest(client.secret_hash, secret):
+        raise OAuthError(
+            "invalid_client",
+            "the client credentials are wrong or the client is inactive",
+            status=401,
+            headers={"WWW-Authenticate": 'Basic realm="officina"'},
+        )
+    return client
+
+
+def client_token(issuer: TokenIssuer, client: Client, requested: str | None) -> TokenResponse:
+    """An access token for a client, with the requested scopes (all of its scopes by default)."""
+    granted = set(client.scopes)
+    scopes = set(requested.split()) if requested else granted
+    if not scopes <= granted:
+        raise OAuthError(
+            "invalid_scope", f"the client may not have: {' '.join(sorted(scopes - granted))}"
+        )
+    access = issuer.access_token(
+        subject=f"client:{client.client_id}",
+        principal_type="client",
+        scopes=scopes,
+        client_id=client.client_id,
+    )
+    return TokenResponse(
+        access_token=access,
+        expires_in=issuer.settings.access_token_ttl,
+        scope=" ".join(sorted(scopes)),
+    )
+
+
+async def create_account(session: AsyncSession, payload: AccountCreate) -> Account:
+    """A new account; 409 when the username is taken, 422 for a weak password."""
+    _password_issues(payload.password, payload.username)
+    if await find_account(session, payload.username):
+        raise Conflict(f"the username {payload.username!r} is taken", code="duplicate_username")
+    account = Account(
+        username=payload.username,
+        password_hash=await secrets.hash_password(payload.password),
+        roles=sorted(set(payload.roles)),
+        employee_id=payload.employee_id,
+        active=payload.active,
+    )
+    session.add(account)
+    await session.flush()
+    return account
+
+
+async def get_account(session: AsyncSession, account_id: uuid.UUID) -> Account:
+    """An account by id, or 404."""
+    account = await session.get(Account, account_id)
+    if account is None:
+        raise not_found("account", account_id)
+    return account
+
+
+async def update_account(
+    session: AsyncSession, account: Account, payload: AccountUpdate
+) -> Account:
+    """Apply an admin's changes; deactivating or resetting the password ends the account's sessions."""
+    changes = payload.model_dump(exclude_unset=True)
+    if "password" in changes:
+        if payload.password is None:
+            raise Unprocessable("password may not be null", code="validation_error")
+        _password_issues(payload.password, account.username)
+        account.password_hash = await secrets.hash_password(payload.password)
+        await revoke_account_sessions(session, account.id)
+    if changes.get("roles") is not None:
+        account.roles = sorted(set(changes["roles"]))
+    if "employee_id" in changes:
+        account.employee_id = changes["employee_id"]
+    if changes.get("active") is not None:
+        account.active = changes["active"]
+        if not account.active:
+            await revoke_account_sessions(session, account.id)
+    await session.flush()
+    return account
+
+
+async def create_client(
+    session: AsyncSession, payload: ClientCreate, created_by: str | None
+) -> tuple[Client, str]:
+    """A new integration client and its secret (returned once, stored hashed)."""
+    secret = secrets.new_secret()
+    client = Client(
+        client_id=f"cli_{uuid.uuid4().hex[:20]}",
+        name=payload.name,
+        secret_hash=secrets.digest(secret),
+        scopes=sorted(set(payload.scopes)),
+        created_by=created_by,
+    )
+    session.add(client)
+    await session.flush()
+    return client, secret
+
+
+async def ensure_service_client(session: AsyncSession, service: str, secret: str) -> Client:
+    """The built-in client a service uses to call others, with ``secret`` as its current secret."""
+    client_id = f"svc-{service}"
+    client = await session.scalar(select(Client).where(Client.client_id == client_id))
+    if client is None:
+        client = Client(
+            client_id=client_id, name=f"officina {service} service", builtin=True, secret_hash=""
+        )
+        session.add(client)
+    client.secret_hash = secrets.digest(secret)
+    client.scopes = list(SCOPES)
+    client.active = True
+    await session.flush()
+    return client

@@ -1,0 +1,65 @@
+"""Settings of the gateway (``OFFICINA_*`` environment variables)."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.contracts.principal import SERVICES
+from shared.kit.settings import PLATFORM_AUDIENCE, PLATFORM_ISSUER
+
+
+class GatewaySettings(BaseSettings):
+    """Where the services are, how tokens are signed, and the gateway's own limits."""
+
+    model_config = SettingsConfigDict(env_prefix="OFFICINA_", extra="ignore")
+
+    data_dir: Path = Path("./data")
+    database_url: str | None = None
+    gateway_database_url: str | None = None
+    database_schema: str | None = None
+    schema_prefix: str = ""
+    port: int = 8000
+    public_url: str | None = None
+    org_url: str | None = None
+    workflow_url: str | None = None
+    hr_url: str | None = None
+    finance_url: str | None = None
+    logistics_url: str | None = None
+    token_issuer: str = PLATFORM_ISSUER
+    token_audience: str = PLATFORM_AUDIENCE
+    access_token_ttl: int = Field(default=15 * 60, ge=60, le=24 * 3600)
+    refresh_token_ttl: int = Field(default=14 * 24 * 3600, ge=300)
+    jwt_private_key: str | None = None  # PEM; otherwise a key in the data directory
+    admin_password: str | None = None
+    cors_origins: list[str] = Field(default_factory=list)
+    upstream_timeout: float = Field(default=30.0, gt=0)
+    upstream_connect_timeout: float = Field(default=3.0, gt=0)
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    login_attempts: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=1)
+    log_level: str = "INFO"
+    json_logs: bool = True
+
+    def service_url(self, service: str) -> str:
+        """Base URL of a service: its own setting, else the port after the gateway's."""
+        explicit = getattr(self, f"{service}_url")
+        if explicit:
+            return str(explicit).rstrip("/")
+        return f"http://127.0.0.1:{self.port + 1 + SERVICES.index(service)}"
+
+    def service_urls(self) -> dict[str, str]:
+        """Every service's base URL, by name."""
+        return {service: self.service_url(service) for service in SERVICES}
+
+    def resolved_schema(self) -> str:
+        """The gateway's PostgreSQL schema (ignored on SQLite)."""
+        return self.database_schema or f"{self.schema_prefix}gateway"
+
+    def resolved_database_url(self) -> str:
+        """The gateway's database: its own URL, the platform URL, else SQLite in the data dir."""
+        if self.gateway_database_url:
+            return self.gateway_database_url
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'gateway.db').resolve()}"

@@ -1,0 +1,1 @@
+"""Persistence of the gateway: accounts, clients, refresh tokens (schema ``gateway``)."""

@@ -1,0 +1,210 @@
+"""Forwarding ``/api/v1/<service>/…`` to the service: one pooled aiohttp session, bodies streamed.
+
+aiohttp is used for the upstream hop because httpx's pool re-checks every connection on
+each request (encode/httpx#3215), which cost more than half the throughput under load in
+our benchmark; the gateway's own code never touches it outside this module.
+"""
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from shared.kit.errors import problem_response
+
+log = logging.getLogger("officina.gateway.proxy")
+
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "content-length",
+    }
+)
+# Bodies up to this size are read whole (cheaper than chunked streaming); larger ones stream.
+BUFFER_LIMIT = 256 * 1024
+
+
+class BodyTooLarge(Exception):
+    """The client sent more than the gateway accepts."""
+
+
+class Upstreams:
+    """The pooled HTTP client the gateway uses to reach every service."""
+
+    def __init__(
+        self, urls: dict[str, str], *, timeout: float, connect_timeout: float, max_body: int
+    ):
+        self.urls = urls
+        self.timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=connect_timeout, sock_read=timeout
+        )
+        self.max_body = max_body
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        """Open the connection pool."""
+        connector = aiohttp.TCPConnector(
+            limit=0, limit_per_host=256, keepalive_timeout=30, ttl_dns_cache=300
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=self.timeout,
+            auto_decompress=False,
+            skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
+            cookie_jar=aiohttp.DummyCookieJar(),
+        )
+
+    async def close(self) -> None:
+        """Close the pool."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            raise RuntimeError("the upstream pool is not started")
+        return self._session
+
+    async def get_json(self, service: str, path: str, seconds: float = 2.0) -> tuple[int, Any]:
+        """GET a JSON document from a service (health, OpenAPI); raises on network errors."""
+        async with self.session.get(
+            f"{self.urls[service]}{path}", timeout=aiohttp.ClientTimeout(total=seconds)
+        ) as response:
+            return response.status, await response.json(content_type=None)
+
+    async def forward(self, service: str, request: Request, request_id: str) -> Response:
+        """Send ``request`` on to ``service`` and relay the answer."""
+        headers = [
+            (name, value)
+            for name, value in request.headers.items()
+            if name.lower() not in HOP_BY_HOP and name.lower() != "x-request-id"
+        ]
+        headers.append(("X-Request-ID", request_id))
+        client = request.client.host if request.client else ""
+        forwarded_for = request.headers.get("x-forwarded-for")
+        headers.append(
+            ("X-Forwarded-For", f"{forwarded_for}, {client}" if forwarded_for else client)
+        )
+        headers.append(("X-Forwarded-Proto", request.url.scheme))
+        url = f"{self.urls[service]}{request.url.path}"
+        if request.url.query:
+            url = f"{url}?{request.url.query}"
+
+        length = request.headers.get("content-length")
+        data: bytes | AsyncIterator[bytes] | None
+        if length is not None:
+            if not length.isdigit():
+                return problem_response(request, 400, detail="Content-Length is not a number")
+            if int(length) > self.max_body:
+                return _too_large(request, self.max_body)
+            data = await request.body() if int(length) <= BUFFER_LIMIT else self._limited(request)
+        elif request.method in ("POST", "PUT", "PATCH"):
+            data = self._limited(request)
+        else:
+            data = None
+
+        try:
+            upstream = await self.session.request(
+                request.method, url, headers=headers, data=data, allow_redirects=False
+            )
+        except BodyTooLarge:
+            return _too_large(request, self.max_body)
+        except TimeoutError:
+            return problem_response(
+                request,
+                504,
+                detail=f"the {service} service did not answer in time",
+                code="upstream_timeout",
+                service=service,
+            )
+        except aiohttp.ClientError as exc:
+            log.warning("upstream %s unreachable: %s", service, exc)
+            return problem_response(
+                request,
+                503,
+                detail=f"the {service} service is unavailable",
+                code="service_unavailable",
+                service=service,
+                headers={"Retry-After": "5"},
+            )
+        response_headers = [
+            (name, value)
+            for name, value in upstream.headers.items()
+            if name.lower() not in HOP_BY_HOP and name.lower() != "x-request-id"
+        ]
+        if upstream.content_length is not None and upstream.content_length <= BUFFER_LIMIT:
+            try:
+                body = await upstream.read()
+            except TimeoutError:
+                upstream.release()
+                return problem_response(
+                    request,
+                    504,
+                    detail=f"the {service} service did not answer in time",
+                    code="upstream_timeout",
+                    service=service,
+                )
+            finally:
+                upstream.release()
+            response = Response(content=body, status_code=upstream.status)
+            response.raw_headers = [
+                *_encode(response_headers),
+                (b"content-length", str(len(body)).encode()),
+            ]
+            return response
+        return _StreamedUpstream(upstream, response_headers)
+
+    async def _limited(self, request: Request) -> AsyncIterator[bytes]:
+        received = 0
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > self.max_body:
+                raise BodyTooLarge()
+            if chunk:
+                yield chunk
+
+
+def _too_large(request: Request, limit: int) -> Response:
+    return problem_response(
+        request, 413, detail=f"the request body exceeds {limit} bytes", code="payload_too_large"
+    )
+
+
+def _encode(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+
+
+class _StreamedUpstream(StreamingResponse):
+    """Relays a large or unsized upstream body chunk by chunk, releasing the connection after."""
+
+    def __init__(self, upstream: aiohttp.ClientResponse, headers: list[tuple[str, str]]) -> None:
+        self.upstream = upstream
+        super().__init__(self._chunks(), status_code=upstream.status)
+        self.raw_headers = _encode(headers)
+
+    async def _chunks(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self.upstream.content.iter_chunked(64 * 1024):
+                yield chunk
+        finally:
+            self.upstream.release()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.upstream.release()
