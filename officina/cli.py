@@ -134,3 +134,7 @@ def rotate_keys(data_dir: DataDir = Path("./data")) -> None:
 def main() -> None:
     """Entry point of the ``officina`` command."""
     app()
+
+
+if __name__ == "__main__":
+    main()

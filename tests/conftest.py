@@ -11,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import text
@@ -32,8 +33,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if "database_url" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "database_url" in fixtures:
             item.add_marker(pytest.mark.db)
+        if "platform" in fixtures:
+            item.add_marker(pytest.mark.e2e)
         if item.get_closest_marker("postgres_only") and TEST_DB != "postgresql":
             item.add_marker(pytest.mark.skip(reason="needs OFFICINA_TEST_DB=postgresql"))
 
@@ -79,3 +83,21 @@ def minter() -> TokenMinter:
 @pytest.fixture
 async def anyio_backend() -> AsyncIterator[str]:
     yield "asyncio"
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator["RunningPlatform"]:
+    """The whole platform, started by ``officina up`` once per test module, on the test database."""
+    from tests.platform_runner import start_platform
+
+    running = start_platform(
+        tmp_path_factory.mktemp("platform"),
+        postgres_url=POSTGRES_URL if TEST_DB == "postgresql" else None,
+    )
+    yield running
+    running.stop()
+    running.drop_schemas()
+
+
+if TYPE_CHECKING:
+    from tests.platform_runner import RunningPlatform

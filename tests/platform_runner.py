@@ -1,0 +1,157 @@
+"""Starts the real platform (``officina up``) for end-to-end tests and stops it cleanly."""
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+SERVICES = ("org", "workflow", "hr", "finance", "logistics")
+ADMIN_PASSWORD = "correct-horse-battery-staple"
+
+
+def free_port_block(size: int = 6) -> int:
+    """A base port with ``size`` consecutive free ports above it."""
+    for _ in range(200):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            base = probe.getsockname()[1]
+        if base + size >= 65535:
+            continue
+        ok = True
+        for offset in range(size):
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", base + offset))
+                except OSError:
+                    ok = False
+                    break
+        if ok:
+            return base
+    raise RuntimeError("no block of free ports")
+
+
+@dataclass
+class RunningPlatform:
+    """A platform started by ``officina up`` in a subprocess."""
+
+    port: int
+    data_dir: Path
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def service_url(self, service: str) -> str:
+        """Direct URL of a service, bypassing the gateway."""
+        return f"http://127.0.0.1:{self.port + 1 + SERVICES.index(service)}"
+
+    def log(self) -> str:
+        """Everything the platform printed so far."""
+        return self.log_path.read_text(errors="replace")
+
+    def token(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> str:
+        """An access token for a person."""
+        response = httpx.post(
+            f"{self.url}/api/v1/auth/token",
+            data={"grant_type": "password", "username": username, "password": password},
+            timeout=10,
+        )
+        response.raise_for_status()
+        return str(response.json()["access_token"])
+
+    def drop_schemas(self) -> None:
+        """Remove the PostgreSQL schemas this platform made (nothing to do on SQLite)."""
+        prefix = self.env.get("OFFICINA_SCHEMA_PREFIX")
+        url = self.env.get("OFFICINA_DATABASE_URL")
+        if not prefix or not url:
+            return
+
+        async def drop() -> None:
+            engine = create_async_engine(url)
+            try:
+                async with engine.begin() as conn:
+                    for name in ("gateway", *SERVICES):
+                        await conn.execute(text(f'DROP SCHEMA IF EXISTS "{prefix}{name}" CASCADE'))
+            finally:
+                await engine.dispose()
+
+        asyncio.run(drop())
+
+    def stop(self) -> int:
+        """SIGTERM the launcher and wait; returns its exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+
+def start_platform(
+    tmp: Path,
+    *,
+    postgres_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 60.0,
+) -> RunningPlatform:
+    """Run ``officina up`` on free ports with its own data dir (and PostgreSQL schemas)."""
+    port = free_port_block()
+    data_dir = tmp / "data"
+    env = dict(os.environ)
+    env.pop("OFFICINA_SCHEMA_PREFIX", None)
+    env.update(extra_env or {})
+    env.update(
+        {
+            "OFFICINA_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "OFFICINA_LOG_LEVEL": "WARNING",
+            "OFFICINA_PUBLISHER_INTERVAL": "0.2",
+        }
+    )
+    if postgres_url:
+        env["OFFICINA_DATABASE_URL"] = postgres_url
+        env.setdefault("OFFICINA_SCHEMA_PREFIX", f"e2e_{uuid.uuid4().hex[:8]}_")
+    env.update(extra_env or {})
+    log_path = tmp / "platform.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "officina.cli",
+                "up",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(data_dir),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    platform = RunningPlatform(port, data_dir, process, log_path, env)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the platform exited with {process.returncode}:\n{platform.log()}")
+        try:
+            if httpx.get(f"{platform.url}/readyz", timeout=2).status_code == 200:
+                return platform
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    platform.stop()
+    raise RuntimeError(f"the platform was not ready within {timeout}s:\n{platform.log()}")
