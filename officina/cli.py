@@ -7,7 +7,8 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -36,6 +37,10 @@ def database_url(name: str, data_dir: Path) -> str:
     return f"sqlite+aiosqlite:///{(data_dir / f'{name}.db').resolve()}"
 
 
+async def _call(function: Callable[..., Awaitable[Any]], **kwargs: Any) -> Any:
+    return await function(**kwargs)
+
+
 def migrate_all(data_dir: Path, *, demo: bool = False) -> dict[str, str]:
     """Migrate every component, load its reference data; returns environment for the processes."""
     from shared.kit.migrations import upgrade
@@ -51,7 +56,9 @@ def migrate_all(data_dir: Path, *, demo: bool = False) -> dict[str, str]:
         seed_path = component(name).reference_data
         seed = load_callable(seed_path) if seed_path else None
         if seed is not None:
-            produced = asyncio.run(seed(url=url, schema=schema, data_dir=data_dir, demo=demo))
+            produced: dict[str, str] = asyncio.run(
+                _call(seed, url=url, schema=schema, data_dir=data_dir, demo=demo)
+            )
             environment.update(produced or {})
         typer.echo(f"  {name:<10} migrated and seeded in {time.perf_counter() - started:.2f}s")
     return environment

@@ -41,7 +41,7 @@ class AccountCreate(BaseModel):
 
     username: str = Field(pattern=USERNAME_PATTERN, description="Lowercase letters, digits, . _ -")
     password: str
-    roles: list[Role] = Field(default_factory=lambda: ["employee"])
+    roles: list[Role] = Field(default_factory=lambda: ["employee"])  # type: ignore[arg-type]
     employee_id: uuid.UUID | None = None
     active: bool = True
 

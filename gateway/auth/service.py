@@ -155,7 +155,7 @@ async def rotate_refresh_token(
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if getattr(claimed, "rowcount", 0) != 1:
         raise RefreshReused(token.family_id)
     account = await session.get(Account, token.account_id)
     if account is None or not account.active:

@@ -176,7 +176,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         detail = f"no route matches {request.method} {request.url.path}"
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
-    return problem_response(request, exc.status_code, detail=detail, headers=exc.headers)
+    return problem_response(
+        request, exc.status_code, detail=detail, headers=dict(exc.headers) if exc.headers else None
+    )
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -91,8 +91,8 @@ async def paginate(
     query: Select[Any],
     params: PageParams,
     *,
-    sortable: Mapping[str, ColumnElement[Any]],
-    id_column: ColumnElement[Any],
+    sortable: Mapping[str, Any],
+    id_column: Any,
     default_sort: str,
     to_item: Callable[[Any], T],
     scalars: bool = True,
@@ -131,7 +131,9 @@ async def paginate(
             keyset = keyset.where(or_(column < value, and_(column == value, id_column < last_id)))
         else:
             keyset = keyset.where(or_(column > value, and_(column == value, id_column > last_id)))
-    order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
+    order: tuple[Any, ...] = (
+        (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
+    )
     if column is id_column:
         order = order[:1]
     keyset = keyset.order_by(*order).limit(params.limit + 1)

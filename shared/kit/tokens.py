@@ -48,7 +48,7 @@ class SigningKey:
 
     def public_jwk(self) -> dict[str, Any]:
         """The public half as a JWK with ``kid``, ``alg`` and ``use``."""
-        jwk: dict[str, Any] = jwt.algorithms.OKPAlgorithm.to_jwk(  # type: ignore[attr-defined]
+        jwk: dict[str, Any] = jwt.algorithms.OKPAlgorithm.to_jwk(
             self.private_key.public_key(), as_dict=True
         )
         jwk.update({"kid": self.kid, "alg": ALGORITHM, "use": "sig"})
@@ -144,7 +144,7 @@ class KeySetVerifier:
         for entry in jwks.get("keys", []):
             if entry.get("kty") != "OKP" or entry.get("crv") != "Ed25519" or "kid" not in entry:
                 continue
-            public = jwt.algorithms.OKPAlgorithm.from_jwk(entry)  # type: ignore[attr-defined]
+            public = jwt.algorithms.OKPAlgorithm.from_jwk(entry)
             if isinstance(public, Ed25519PublicKey):
                 keys[entry["kid"]] = public
         self._keys = keys
