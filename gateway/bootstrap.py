@@ -9,17 +9,9 @@ from gateway.auth import secrets
 from gateway.auth.service import ensure_service_client
 from gateway.db.models import KIT, Account
 from shared.contracts.principal import SERVICES
-from shared.kit.audit import AuditedSession, install_audit
-from shared.kit.db import create_engine_for, make_sessionmaker
+from shared.kit.seeding import seeding_session
 
 ADMIN_PASSWORD_FILE = "admin-password.txt"
-
-
-class _BootstrapSession(AuditedSession):
-    """Sessions of the bootstrap: its changes are audited as made by ``system``."""
-
-
-install_audit(_BootstrapSession, KIT)
 
 
 def _write_secret_file(path: Path, content: str) -> None:
@@ -38,43 +30,36 @@ async def load_reference_data(
     credentials (``OFFICINA_<SERVICE>_CLIENT_ID`` / ``_CLIENT_SECRET``). A secret already in
     the environment is kept, so a deployment may fix them.
     """
-    engine = create_engine_for(url, schema)
     environment: dict[str, str] = {}
-    try:
-        sessionmaker = make_sessionmaker(engine, _BootstrapSession, kit=KIT)
-        async with sessionmaker() as session:
-            if await session.scalar(select(Account.id).where(Account.username == "admin")) is None:
-                password = os.environ.get("OFFICINA_ADMIN_PASSWORD")
-                generated = not password
-                password = password or secrets.new_secret(18)
-                session.add(
-                    Account(
-                        username="admin",
-                        password_hash=await secrets.hash_password(password),
-                        roles=["admin"],
-                    )
+    async with seeding_session(url, schema, KIT) as session:
+        if await session.scalar(select(Account.id).where(Account.username == "admin")) is None:
+            password = os.environ.get("OFFICINA_ADMIN_PASSWORD")
+            generated = not password
+            password = password or secrets.new_secret(18)
+            session.add(
+                Account(
+                    username="admin",
+                    password_hash=await secrets.hash_password(password),
+                    roles=["admin"],
                 )
-                if generated:
-                    path = data_dir / ADMIN_PASSWORD_FILE
-                    _write_secret_file(path, password)
-                    print(
-                        f"  created account 'admin' with password: {password}  (also in {path})",
-                        flush=True,
-                    )
-                else:
-                    print(
-                        "  created account 'admin' with the password from OFFICINA_ADMIN_PASSWORD",
-                        flush=True,
-                    )
-            for service in SERVICES:
-                secret = (
-                    os.environ.get(f"OFFICINA_{service.upper()}_CLIENT_SECRET")
-                    or secrets.new_secret()
+            )
+            if generated:
+                path = data_dir / ADMIN_PASSWORD_FILE
+                _write_secret_file(path, password)
+                print(
+                    f"  created account 'admin' with password: {password}  (also in {path})",
+                    flush=True,
                 )
-                client = await ensure_service_client(session, service, secret)
-                environment[f"OFFICINA_{service.upper()}_CLIENT_ID"] = client.client_id
-                environment[f"OFFICINA_{service.upper()}_CLIENT_SECRET"] = secret
-            await session.commit()
-    finally:
-        await engine.dispose()
+            else:
+                print(
+                    "  created account 'admin' with the password from OFFICINA_ADMIN_PASSWORD",
+                    flush=True,
+                )
+        for service in SERVICES:
+            secret = (
+                os.environ.get(f"OFFICINA_{service.upper()}_CLIENT_SECRET") or secrets.new_secret()
+            )
+            client = await ensure_service_client(session, service, secret)
+            environment[f"OFFICINA_{service.upper()}_CLIENT_ID"] = client.client_id
+            environment[f"OFFICINA_{service.upper()}_CLIENT_SECRET"] = secret
     return environment

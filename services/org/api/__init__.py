@@ -2,4 +2,12 @@
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from services.org.api import company, departments, documents, employees, parties
+
+ROUTERS: list[APIRouter] = [
+    company.router,
+    departments.router,
+    employees.router,
+    parties.router,
+    documents.router,
+]
