@@ -6,8 +6,8 @@ import os
 import signal
 import sys
 import time
-from pathlib import Path
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -61,6 +61,11 @@ def migrate_all(data_dir: Path, *, demo: bool = False) -> dict[str, str]:
             )
             environment.update(produced or {})
         typer.echo(f"  {name:<10} migrated and seeded in {time.perf_counter() - started:.2f}s")
+    if demo:
+        from officina.demo import load_demo
+
+        for line in asyncio.run(load_demo(data_dir)):
+            typer.echo(f"  {line}")
     return environment
 
 

@@ -85,6 +85,12 @@ async def create(session: AsyncSession, payload: EmployeeCreate) -> Employee:
     employee = Employee(**{**payload.model_dump(), "email": email})
     session.add(employee)
     await session.flush()
+    await record_created_event(session, employee)
+    return employee
+
+
+async def record_created_event(session: AsyncSession, employee: Employee) -> None:
+    """Publish ``org.employee.created`` for a new employee."""
     await record_event(
         session,
         "org.employee.created",
@@ -92,7 +98,6 @@ async def create(session: AsyncSession, payload: EmployeeCreate) -> Employee:
         subject_id=employee.id,
         data=event_data(employee),
     )
-    return employee
 
 
 async def update(session: AsyncSession, employee: Employee, payload: EmployeeUpdate) -> Employee:
