@@ -169,7 +169,12 @@ def create_service_app(
         publisher = Publisher(
             engine, tables, f"{service}:{settings.resolved_schema()}", settings.publisher_interval
         )
-        runtime = ServiceRuntime(service, engine, sessionmaker, tables, token_verifier, publisher)
+        read_sessionmaker = make_sessionmaker(
+            engine.execution_options(isolation_level="AUTOCOMMIT"), sync_session_class, kit=tables
+        )
+        runtime = ServiceRuntime(
+            service, engine, sessionmaker, tables, token_verifier, publisher, read_sessionmaker
+        )
         app.state.runtime = runtime
         publisher.start()
         stoppers = []

@@ -113,7 +113,7 @@ def create_engine_for(url: str, schema: str | None = None, **kwargs: Any) -> Asy
             connect_args.setdefault("server_settings", {})["search_path"] = schema
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_recycle", 1800)
         return create_async_engine(url, connect_args=connect_args, **kwargs)
     engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
 

@@ -12,6 +12,8 @@ from shared.kit import idempotency
 from shared.kit.runtime import ServiceRuntime
 
 _SESSION = "db_session"
+# Safe methods never write (a convention every router keeps), so they read outside a transaction.
+_SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
 def runtime_of(request: Request) -> ServiceRuntime:
@@ -24,7 +26,9 @@ async def get_session(request: Request) -> AsyncSession:
     """The request's session; the route commits it after the endpoint returns, or rolls it back."""
     session: AsyncSession | None = getattr(request.state, _SESSION, None)
     if session is None:
-        session = runtime_of(request).sessionmaker()
+        runtime = runtime_of(request)
+        reader = runtime.read_sessionmaker if request.method in _SAFE_METHODS else None
+        session = (reader or runtime.sessionmaker)()
         setattr(request.state, _SESSION, session)
     return session
 
@@ -62,9 +66,10 @@ class TransactionalRoute(APIRoute):
                     if session is None:
                         session = await get_session(request)
                     await idempotency.complete(session, runtime, owned, response)
-                    owned = None
                 if session is not None:
                     await runtime.commit(session)
+                # Only now is the answer stored: a failed commit must still release the key.
+                owned = None
                 return response
             except _DoNotStore as unstored:
                 if session is not None:

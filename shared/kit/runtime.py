@@ -22,6 +22,8 @@ class ServiceRuntime:
     tables: KitTables
     verifier: TokenVerifier
     publisher: Publisher
+    # Sessions for GET and HEAD: autocommit, so a read costs one round trip, not BEGIN…COMMIT.
+    read_sessionmaker: async_sessionmaker[AsyncSession] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def commit(self, session: AsyncSession) -> None:

@@ -1,0 +1,155 @@
+"""The org directory under load: 100,000 employees in PostgreSQL, read through the gateway.
+
+    python -m bench.org_directory [--employees 100000] [--seconds 10] [--postgres URL]
+
+1. Imports the employees through the gateway in CSV batches of 10,000 (each timed).
+2. Loads, with wrk at 16 and 64 connections: ``GET /api/v1/org/employees/{random id}`` and
+   ``GET /api/v1/org/employees?department_id=<random department>`` through the gateway
+   (token checked by the gateway and again by the service), and, in the same run, the naive
+   baseline (``bench/naive_app.py``: bare FastAPI + SQLAlchemy ORM + pydantic, no gateway,
+   no auth) reading the same employees.
+3. Times page 1 and page 1,000 of ``GET /employees?limit=50&sort=name`` (100 reads each).
+
+Targets (issue 4): the full path at least matches the naive baseline's throughput, with
+p99 at most 5x its own p50; page 1,000 costs what page 1 costs within 20%; importing
+10,000 rows takes under 5 s.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import httpx
+
+from bench.gateway_overhead import DEFAULT_POSTGRES, import_employees
+from bench.wrk import LoadResult, run
+from tests.platform_runner import free_port_block, start_platform
+
+
+def page_costs(
+    base: str, token: str, pages: int = 1000, limit: int = 50, samples: int = 100
+) -> dict[str, float]:
+    """Median milliseconds of reading page 1 and page ``pages`` of the name-sorted directory."""
+    headers = {"Authorization": f"Bearer {token}"}
+    url = f"{base}/api/v1/org/employees"
+    with httpx.Client(headers=headers, timeout=30) as client:
+        cursor = None
+        for _ in range(pages - 1):
+            params = {"limit": limit, "sort": "name", **({"cursor": cursor} if cursor else {})}
+            cursor = client.get(url, params=params).json()["next_cursor"]
+        timings: dict[str, list[float]] = {"page_1": [], f"page_{pages}": []}
+        for _ in range(samples):
+            for key, params in (
+                ("page_1", {"limit": limit, "sort": "name"}),
+                (f"page_{pages}", {"limit": limit, "sort": "name", "cursor": cursor}),
+            ):
+                began = time.perf_counter()
+                response = client.get(url, params=params)
+                timings[key].append((time.perf_counter() - began) * 1000)
+                assert response.status_code == 200 and len(response.json()["items"]) == limit
+    return {key: statistics.median(values) for key, values in timings.items()}
+
+
+def main() -> None:
+    """Run the benchmark and print and save its figures."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--employees", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
+    args = parser.parse_args()
+
+    report: dict[str, object] = {}
+    results: list[LoadResult] = []
+    with tempfile.TemporaryDirectory() as folder:
+        platform = start_platform(Path(folder), postgres_url=args.postgres)
+        naive = None
+        try:
+            token = platform.token()
+            began = time.perf_counter()
+            ids = import_employees(platform, token, args.employees)
+            report["import_seconds_total"] = time.perf_counter() - began
+            headers = {"Authorization": f"Bearer {token}"}
+            departments = httpx.get(
+                f"{platform.url}/api/v1/org/departments", headers=headers
+            ).json()["items"]
+            schema = f"{platform.env['OFFICINA_SCHEMA_PREFIX']}org"
+            port = free_port_block(1)
+            naive = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "bench.naive_app:app",
+                    "--port",
+                    str(port),
+                    "--log-level",
+                    "warning",
+                    "--no-access-log",
+                ],
+                env={**os.environ, "NAIVE_DATABASE_URL": args.postgres, "NAIVE_SCHEMA": schema},
+            )
+            naive_url = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    if httpx.get(f"{naive_url}/docs").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            by_id = [f"/api/v1/org/employees/{i}" for i in ids]
+            naive_paths = [f"/employees/{i}" for i in ids]
+            lists = [
+                f"/api/v1/org/employees?department_id={d['id']}"
+                for d in departments
+                if d["code"] in ("RND", "SALES", "TS", "MKT")
+            ]
+            run("warmup", platform.url, by_id, token, 16, 3)
+            run("warmup", naive_url, naive_paths, None, 16, 3)
+            for connections in (16, 64):
+                results.append(
+                    run("naive by id", naive_url, naive_paths, None, connections, args.seconds)
+                )
+                results.append(
+                    run("gateway by id", platform.url, by_id, token, connections, args.seconds)
+                )
+                results.append(
+                    run("gateway list", platform.url, lists, token, connections, args.seconds)
+                )
+            report["pages"] = page_costs(platform.url, token)
+        finally:
+            if naive is not None:
+                naive.terminate()
+                naive.wait()
+            platform.stop()
+            platform.drop_schemas()
+    print(
+        f"{'what':<15} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'p99/p50':>8} {'errors':>6}"
+    )
+    for r in results:
+        print(
+            f"{r.label:<15} {r.connections:>5} {r.throughput:>9.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.p99_ms / r.p50_ms:>8.1f} {r.errors:>6}"
+        )
+    print(f"\npage costs (median ms): {report['pages']}")
+    print(f"import of {args.employees} employees: {report['import_seconds_total']:.1f}s in total")
+    out = Path(__file__).parent / "results"
+    out.mkdir(exist_ok=True)
+    path = out / f"org-directory-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(
+        json.dumps(
+            {**report, "load": [{**asdict(r), "throughput": r.throughput} for r in results]},
+            indent=2,
+        )
+    )
+    print(f"saved {path}")
+
+
+if __name__ == "__main__":
+    main()
