@@ -22,7 +22,17 @@ run: $(STAMP)
 
 # Runs every test on SQLite, then on PostgreSQL when OFFICINA_TEST_POSTGRES_URL is set
 # (.ci/run sets it and insists that PostgreSQL answers).
-test: $(STAMP)
+# The docs page is tested in a real headless Chromium (Debian's packages; needs root to install).
+BROWSER_STAMP := $(VENV)/.browser
+$(BROWSER_STAMP): | $(BIN)/python
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "chromium is not installed and cannot be installed here: the docs-page test will be skipped"; fi; \
+	fi
+	touch $(BROWSER_STAMP)
+
+test: $(STAMP) $(BROWSER_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shared gateway officina

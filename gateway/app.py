@@ -1,17 +1,19 @@
 """The gateway application: authentication, routing to services, merged OpenAPI, health."""
 
 import asyncio
+import importlib.util
 import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.auth.api import router as auth_router
@@ -29,10 +31,13 @@ from shared.kit.db import create_engine_for, make_sessionmaker
 from shared.kit.errors import (
     DomainError,
     Forbidden,
+    NotFound,
+    ServiceUnavailable,
     Unauthorized,
     install_problem_handlers,
     problem_response,
 )
+from shared.kit.migrations import current_revision, head_revision
 from shared.kit.observability import Metrics, RequestContextMiddleware, configure_logging
 from shared.kit.outbox import Publisher
 from shared.kit.runtime import ServiceRuntime
@@ -41,6 +46,24 @@ from shared.kit.tokens import StaticKeysVerifier
 log = logging.getLogger("officina.gateway")
 
 OPENAPI_REFRESH_SECONDS = 30.0
+# Swagger UI is served by the gateway itself (no CDN: deployments may have no internet).
+# The files come from the ``fastapi-offline`` package, which ships Swagger UI 5, the major
+# version that renders the OpenAPI 3.1 documents FastAPI writes.
+DOCS_ASSETS_PACKAGE = "fastapi_offline"
+DOCS_ASSETS = {
+    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+    "swagger-ui.css": "text/css; charset=utf-8",
+    "favicon.png": "image/png",
+}
+
+
+def docs_assets_folder() -> Path | None:
+    """Where the Swagger UI files are installed, or None when the package is missing."""
+    spec = importlib.util.find_spec(DOCS_ASSETS_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "static"
+    return folder if folder.is_dir() else None
 
 
 class _GatewaySession(AuditedSession):
@@ -170,6 +193,18 @@ class ServiceRoutes:
         await response(scope, receive, send)
 
 
+async def _database_state(app: FastAPI) -> str:
+    """``ready`` when the gateway's own database answers and is migrated to head."""
+    runtime: ServiceRuntime = app.state.runtime
+    try:
+        async with asyncio.timeout(3):
+            revision = await current_revision(runtime.engine, "gateway")
+    except Exception as exc:
+        return f"unreachable ({type(exc).__name__})"
+    expected = head_revision("gateway")
+    return "ready" if revision == expected else f"at revision {revision}, code expects {expected}"
+
+
 def _docs_router(app: FastAPI) -> None:
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -178,9 +213,15 @@ def _docs_router(app: FastAPI) -> None:
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> Response:
         gateway: Gateway = request.app.state.gateway
-        services = await gateway.service_readiness()
-        ready = all(state == "ready" for state in services.values())
-        body = {"status": "ready" if ready else "not_ready", "services": services}
+        services, database = await asyncio.gather(
+            gateway.service_readiness(), _database_state(request.app)
+        )
+        ready = database == "ready" and all(state == "ready" for state in services.values())
+        body = {
+            "status": "ready" if ready else "not_ready",
+            "database": database,
+            "services": services,
+        }
         return JSONResponse(body, status_code=200 if ready else 503)
 
     @app.get("/metrics", include_in_schema=False)
@@ -201,12 +242,36 @@ def _docs_router(app: FastAPI) -> None:
         return JSONResponse(document)
 
     @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
+    async def docs(request: Request) -> HTMLResponse:
+        root = str(request.scope.get("root_path", "")).rstrip("/")
         return get_swagger_ui_html(
-            openapi_url="/openapi.json",
+            openapi_url=f"{root}/openapi.json",
             title="officina API",
+            swagger_js_url=f"{root}/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}/docs/assets/swagger-ui.css",
+            swagger_favicon_url=f"{root}/docs/assets/favicon.png",
             init_oauth={"clientId": "", "usePkceWithAuthorizationCodeGrant": False},
-            swagger_ui_parameters={"persistAuthorization": True, "displayOperationId": False},
+            swagger_ui_parameters={
+                "persistAuthorization": True,
+                "displayOperationId": False,
+                "validatorUrl": None,
+            },
+        )
+
+    @app.get("/docs/assets/{name}", include_in_schema=False)
+    async def docs_asset(name: str) -> Response:
+        if name not in DOCS_ASSETS:
+            raise NotFound(f"the docs page has no asset {name!r}")
+        folder = docs_assets_folder()
+        if folder is None or not (folder / name).is_file():
+            raise ServiceUnavailable(
+                f"the Swagger UI files are not installed (package {DOCS_ASSETS_PACKAGE})",
+                code="docs_assets_missing",
+            )
+        return FileResponse(
+            folder / name,
+            media_type=DOCS_ASSETS[name],
+            headers={"Cache-Control": "public, max-age=3600"},
         )
 
 

@@ -13,6 +13,7 @@ import aiohttp
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
+from yarl import URL
 
 from shared.kit.errors import problem_response
 
@@ -39,6 +40,45 @@ BUFFER_LIMIT = 256 * 1024
 
 class BodyTooLarge(Exception):
     """The client sent more than the gateway accepts."""
+
+
+def _connection_listed(values: list[str]) -> set[str]:
+    """Header names a ``Connection`` header declares hop-by-hop (RFC 9110 §7.6.1)."""
+    return {token.strip().lower() for value in values for token in value.split(",")} - {""}
+
+
+def _end_to_end(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``headers`` without hop-by-hop ones, those named in ``Connection`` included."""
+    listed = _connection_listed([value for name, value in headers if name.lower() == "connection"])
+    return [
+        (name, value)
+        for name, value in headers
+        if name.lower() not in HOP_BY_HOP
+        and name.lower() not in listed
+        and name.lower() != "x-request-id"
+    ]
+
+
+class _BodyLimit:
+    """Streams a request body, remembering whether it went over the limit.
+
+    aiohttp wraps an exception raised while it sends the body into a ``ClientPayloadError``,
+    so ``BodyTooLarge`` never reaches the caller; the flag tells a 413 from a dead upstream.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.exceeded = False
+
+    async def stream(self, request: Request) -> AsyncIterator[bytes]:
+        received = 0
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > self.limit:
+                self.exceeded = True
+                raise BodyTooLarge()
+            if chunk:
+                yield chunk
 
 
 class Upstreams:
@@ -88,11 +128,7 @@ class Upstreams:
 
     async def forward(self, service: str, request: Request, request_id: str) -> Response:
         """Send ``request`` on to ``service`` and relay the answer."""
-        headers = [
-            (name, value)
-            for name, value in request.headers.items()
-            if name.lower() not in HOP_BY_HOP and name.lower() != "x-request-id"
-        ]
+        headers = _end_to_end(request.headers.items())
         headers.append(("X-Request-ID", request_id))
         client = request.client.host if request.client else ""
         forwarded_for = request.headers.get("x-forwarded-for")
@@ -100,20 +136,27 @@ class Upstreams:
             ("X-Forwarded-For", f"{forwarded_for}, {client}" if forwarded_for else client)
         )
         headers.append(("X-Forwarded-Proto", request.url.scheme))
-        url = f"{self.urls[service]}{request.url.path}"
+        # The path as the client encoded it: the decoded one would turn %2F into a separator
+        # and %3F or %23 into the start of a query or fragment.
+        raw_path = request.scope.get("raw_path") or request.url.path.encode()
+        target = f"{self.urls[service]}{raw_path.decode('latin-1')}"
         if request.url.query:
-            url = f"{url}?{request.url.query}"
+            target = f"{target}?{request.url.query}"
+        url = URL(target, encoded=True)
 
         length = request.headers.get("content-length")
+        body_limit = _BodyLimit(self.max_body)
         data: bytes | AsyncIterator[bytes] | None
         if length is not None:
             if not length.isdigit():
                 return problem_response(request, 400, detail="Content-Length is not a number")
             if int(length) > self.max_body:
                 return _too_large(request, self.max_body)
-            data = await request.body() if int(length) <= BUFFER_LIMIT else self._limited(request)
+            data = (
+                await request.body() if int(length) <= BUFFER_LIMIT else body_limit.stream(request)
+            )
         elif request.method in ("POST", "PUT", "PATCH"):
-            data = self._limited(request)
+            data = body_limit.stream(request)
         else:
             data = None
 
@@ -123,6 +166,9 @@ class Upstreams:
             )
         except BodyTooLarge:
             return _too_large(request, self.max_body)
+        except aiohttp.ConnectionTimeoutError as exc:
+            # No connection within the connect timeout: the service is down, not slow.
+            return _unavailable(request, service, exc)
         except TimeoutError:
             return problem_response(
                 request,
@@ -132,20 +178,10 @@ class Upstreams:
                 service=service,
             )
         except aiohttp.ClientError as exc:
-            log.warning("upstream %s unreachable: %s", service, exc)
-            return problem_response(
-                request,
-                503,
-                detail=f"the {service} service is unavailable",
-                code="service_unavailable",
-                service=service,
-                headers={"Retry-After": "5"},
-            )
-        response_headers = [
-            (name, value)
-            for name, value in upstream.headers.items()
-            if name.lower() not in HOP_BY_HOP and name.lower() != "x-request-id"
-        ]
+            if body_limit.exceeded:
+                return _too_large(request, self.max_body)
+            return _unavailable(request, service, exc)
+        response_headers = _end_to_end(list(upstream.headers.items()))
         if upstream.content_length is not None and upstream.content_length <= BUFFER_LIMIT:
             try:
                 body = await upstream.read()
@@ -168,14 +204,17 @@ class Upstreams:
             return response
         return _StreamedUpstream(upstream, response_headers)
 
-    async def _limited(self, request: Request) -> AsyncIterator[bytes]:
-        received = 0
-        async for chunk in request.stream():
-            received += len(chunk)
-            if received > self.max_body:
-                raise BodyTooLarge()
-            if chunk:
-                yield chunk
+
+def _unavailable(request: Request, service: str, exc: Exception) -> Response:
+    log.warning("upstream %s unreachable: %r", service, exc)
+    return problem_response(
+        request,
+        503,
+        detail=f"the {service} service is unavailable",
+        code="service_unavailable",
+        service=service,
+        headers={"Retry-After": "5"},
+    )
 
 
 def _too_large(request: Request, limit: int) -> Response:

@@ -103,6 +103,9 @@ async def issue_token(
         try:
             return await service.rotate_refresh_token(session, issuer, refresh_token)
         except service.RefreshReused as reused:
+            # End the request's transaction first: on SQLite its claiming UPDATE holds the
+            # write lock, and the revoking transaction would wait for it until busy_timeout.
+            await session.rollback()
             async with runtime_of(request).transaction() as revoking:
                 await service.revoke_family(revoking, reused.family_id)
             raise

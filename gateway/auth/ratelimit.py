@@ -45,17 +45,22 @@ class LoginLimiter:
             return 0
         return max(1, math.ceil(times[len(times) - limit] + self.window - self.clock()))
 
+    @staticmethod
+    def _user_key(username: str, address: str) -> str:
+        # Normalised as accounts are looked up, so " Admin" counts against "admin".
+        return f"user:{username.strip().lower()}|{address}"
+
     def retry_after(self, username: str, address: str) -> int:
         """Seconds to wait before another try (0 when allowed)."""
         return max(
-            self._wait(f"user:{username.lower()}|{address}", self.attempts),
+            self._wait(self._user_key(username, address), self.attempts),
             self._wait(f"addr:{address}", self.per_address),
         )
 
     def record_failure(self, username: str, address: str) -> None:
         """Count one failed login."""
         now = self.clock()
-        for key in (f"user:{username.lower()}|{address}", f"addr:{address}"):
+        for key in (self._user_key(username, address), f"addr:{address}"):
             self._failures.setdefault(key, deque()).append(now)
         if len(self._failures) > 100_000:
             for key in list(self._failures)[:50_000]:
@@ -63,4 +68,4 @@ class LoginLimiter:
 
     def record_success(self, username: str, address: str) -> None:
         """A correct password clears that user's failures from that address."""
-        self._failures.pop(f"user:{username.lower()}|{address}", None)
+        self._failures.pop(self._user_key(username, address), None)

@@ -1,0 +1,207 @@
+"""Only current tokens the gateway signed itself get in, on its own routes and on proxied ones."""
+
+import base64
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+
+from gateway.keys import KeyRing
+from shared.kit.settings import PLATFORM_AUDIENCE, PLATFORM_ISSUER
+from shared.kit.testing import bearer
+from shared.kit.tokens import SigningKey, issue_access_token
+from tests.gateway.conftest import GatewayUnderTest, MakeGateway
+
+# The gateway's own routes and a proxied one check tokens the same way.
+PROTECTED = ("/api/v1/auth/me", "/api/v1/org/echo/whoami")
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def _unb64(part: str) -> dict[str, Any]:
+    decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return decoded
+
+
+def _claims(gateway: GatewayUnderTest, **overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "issuer": gateway.settings.token_issuer,
+        "audience": gateway.settings.token_audience,
+        "subject": "0193a8c0-0000-7000-8000-000000000001",
+        "principal_type": "user",
+        "roles": ["employee"],
+        "username": "mallory",
+    }
+    values.update(overrides)
+    return values
+
+
+def expired(gateway: GatewayUnderTest) -> str:
+    return issue_access_token(
+        gateway.keys.current, **_claims(gateway), ttl=900, now=time.time() - 3600
+    )
+
+
+def signed_by_another_key(gateway: GatewayUnderTest) -> str:
+    return issue_access_token(SigningKey.generate(), **_claims(gateway))
+
+
+def signed_by_another_key_under_the_gateways_kid(gateway: GatewayUnderTest) -> str:
+    forger = SigningKey(gateway.keys.current.kid, SigningKey.generate().private_key)
+    return issue_access_token(forger, **_claims(gateway))
+
+
+def alg_none(gateway: GatewayUnderTest) -> str:
+    genuine = issue_access_token(gateway.keys.current, **_claims(gateway, roles=["admin"]))
+    payload = genuine.split(".")[1]
+    header = {"alg": "none", "typ": "JWT", "kid": gateway.keys.current.kid}
+    return f"{_b64(header)}.{payload}."
+
+
+def hmac_with_the_public_key(gateway: GatewayUnderTest) -> str:
+    """The key-confusion attack: HS256 keyed with the published public key."""
+    public = gateway.keys.current.public_jwk()["x"]
+    claims = _unb64(issue_access_token(gateway.keys.current, **_claims(gateway)).split(".")[1])
+    return jwt.encode(claims, public, algorithm="HS256", headers={"kid": gateway.keys.current.kid})
+
+
+def for_another_audience(gateway: GatewayUnderTest) -> str:
+    return issue_access_token(
+        gateway.keys.current, **_claims(gateway, audience="https://elsewhere.example")
+    )
+
+
+def from_another_issuer(gateway: GatewayUnderTest) -> str:
+    return issue_access_token(
+        gateway.keys.current, **_claims(gateway, issuer="https://issuer.elsewhere.example")
+    )
+
+
+def with_a_tampered_role(gateway: GatewayUnderTest) -> str:
+    """A genuine employee token whose payload now says admin; the signature is kept."""
+    header, payload, signature = issue_access_token(gateway.keys.current, **_claims(gateway)).split(
+        "."
+    )
+    claims = _unb64(payload)
+    assert claims["roles"] == ["employee"]
+    claims["roles"] = ["admin"]
+    return f"{header}.{_b64(claims)}.{signature}"
+
+
+def not_a_jwt(gateway: GatewayUnderTest) -> str:
+    return "this-is-not-a-token"
+
+
+BAD_TOKENS: list[Callable[[GatewayUnderTest], str]] = [
+    expired,
+    signed_by_another_key,
+    signed_by_another_key_under_the_gateways_kid,
+    alg_none,
+    hmac_with_the_public_key,
+    for_another_audience,
+    from_another_issuer,
+    with_a_tampered_role,
+    not_a_jwt,
+]
+
+
+@pytest.mark.parametrize("make_token", BAD_TOKENS, ids=lambda f: f.__name__)
+async def test_a_token_that_is_not_current_and_ours_is_refused_with_401(
+    gateway: GatewayUnderTest, make_token: Callable[[GatewayUnderTest], str]
+) -> None:
+    token = make_token(gateway)
+
+    for path in PROTECTED:
+        response = await gateway.client.get(path, headers=bearer(token))
+
+        assert response.status_code == 401, (path, response.text)
+        assert response.headers["www-authenticate"] == "Bearer"
+        assert response.headers["content-type"].startswith("application/problem+json")
+        expected = "token_expired" if make_token is expired else "invalid_token"
+        assert response.json()["code"] == expected
+
+
+async def test_the_same_claims_signed_properly_are_accepted(gateway: GatewayUnderTest) -> None:
+    token = issue_access_token(gateway.keys.current, **_claims(gateway))
+
+    for path in PROTECTED:
+        response = await gateway.client.get(path, headers=bearer(token))
+
+        assert response.status_code == 200, (path, response.text)
+
+
+@pytest.mark.parametrize("authorization", ["", "Bearer", "Bearer   ", "Basic YWRtaW46YWRtaW4="])
+async def test_a_proxied_call_without_a_bearer_token_is_401(
+    gateway: GatewayUnderTest, authorization: str
+) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+
+    response = await gateway.client.get("/api/v1/org/echo/x", headers=headers)
+
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_jwks_publishes_the_current_and_the_retired_key_and_old_tokens_still_verify(
+    make_gateway: MakeGateway, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "keys-home"
+    before = KeyRing.load_or_create(data_dir)
+    old_token = issue_access_token(
+        before.current,
+        issuer=PLATFORM_ISSUER,
+        audience=PLATFORM_AUDIENCE,
+        subject="0193a8c0-0000-7000-8000-000000000002",
+        principal_type="user",
+        roles=["admin"],
+        username="admin",
+    )
+    new_kid = KeyRing.rotate(data_dir)
+    gateway = await make_gateway(keys=KeyRing.load_or_create(data_dir))
+
+    jwks = (await gateway.client.get("/.well-known/jwks.json")).json()
+
+    assert [key["kid"] for key in jwks["keys"]] == [new_kid, before.current.kid]
+    for key in jwks["keys"]:
+        assert (key["kty"], key["crv"], key["alg"], key["use"]) == (
+            "OKP",
+            "Ed25519",
+            "EdDSA",
+            "sig",
+        )
+        assert "d" not in key, "no private key material is published"
+    for path in PROTECTED:
+        assert (await gateway.client.get(path, headers=bearer(old_token))).status_code == 200
+    fresh = await gateway.login()
+    assert jwt.get_unverified_header(fresh["access_token"])["kid"] == new_kid
+
+
+async def test_a_key_rotated_out_of_the_ring_no_longer_verifies(
+    make_gateway: MakeGateway, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "keys-home"
+    first = KeyRing.load_or_create(data_dir)
+    old_token = issue_access_token(
+        first.current,
+        issuer=PLATFORM_ISSUER,
+        audience=PLATFORM_AUDIENCE,
+        subject="0193a8c0-0000-7000-8000-000000000003",
+        principal_type="user",
+        roles=["admin"],
+    )
+    for _ in range(3):
+        KeyRing.rotate(data_dir, keep_retired=2)
+    gateway = await make_gateway(keys=KeyRing.load_or_create(data_dir))
+
+    jwks = (await gateway.client.get("/.well-known/jwks.json")).json()
+
+    assert len(jwks["keys"]) == 3
+    assert first.current.kid not in {key["kid"] for key in jwks["keys"]}
+    response = await gateway.client.get("/api/v1/auth/me", headers=bearer(old_token))
+    assert response.status_code == 401
