@@ -18,9 +18,13 @@ def money(value: Any) -> Decimal:
         raise ValueError(f"{value!r} is not a decimal amount") from exc
     if not amount.is_finite():
         raise ValueError("money must be finite")
-    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+    try:
+        cents = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:
+        raise ValueError(f"{value!r} is too large to be an amount") from exc
+    if amount != cents:
         raise ValueError("money has at most two decimal places")
-    return amount.quantize(CENT)
+    return cents
 
 
 Money = Annotated[

@@ -33,6 +33,13 @@ async def _lock_cursor(session: AsyncSession, runtime: ServiceRuntime, consumer:
     query = select(table.c.last_seq).where(table.c.consumer == consumer)
     if session.bind.dialect.name == "postgresql":
         query = query.with_for_update()
+    else:
+        # SQLite has no row locks and reads outside a transaction: a no-op write first takes
+        # the database's write lock, so a concurrent apply waits instead of reading a stale
+        # cursor and applying the same event twice.
+        await session.execute(
+            update(table).where(table.c.consumer == consumer).values(last_seq=table.c.last_seq)
+        )
     row = (await session.execute(query)).first()
     if row is None:
         await session.execute(

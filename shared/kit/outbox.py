@@ -118,15 +118,19 @@ class Publisher:
 
     async def wait_for_events(self, seconds: float) -> None:
         """Return when this process publishes something, or after ``seconds``."""
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+        # arrives just as the awaited thing completes, and the task then never stops.
         async with self._published:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._published.wait(), seconds)
+                async with asyncio.timeout(seconds):
+                    await self._published.wait()
 
     async def run(self) -> None:
         """Publish whenever notified, and every ``interval`` seconds in any case."""
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
+                async with asyncio.timeout(self.interval):
+                    await self._wake.wait()
             self._wake.clear()
             try:
                 await self.publish_pending()

@@ -164,11 +164,13 @@ async def update_note(
     response: Response,
     session: SessionDep,
     _p: CurrentPrincipal,
+    pause: Pause = 0,
 ) -> Note:
     note = await session.get(Note, note_id)
     if note is None:
         raise not_found("note", note_id)
     check_if_match(request, note.version)
+    await asyncio.sleep(pause)  # lets a test race two writers between check and write
     for field, value in payload.model_dump(exclude_unset=True).items():
         setattr(note, field, value)
     await session.flush()
@@ -177,6 +179,16 @@ async def update_note(
     )
     set_etag(response, note.version)
     return note
+
+
+@router.post("/lazy-notes", status_code=201)
+async def create_note_lazily(
+    payload: NoteCreate, session: SessionDep, _p: CurrentPrincipal
+) -> dict[str, str]:
+    """Adds the note without checking or flushing: the database has its say at commit."""
+    note = Note(**payload.model_dump())
+    session.add(note)
+    return {"id": str(note.id), "title": note.title}
 
 
 @router.post("/crash")

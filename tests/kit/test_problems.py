@@ -156,6 +156,27 @@ async def test_successful_write_is_visible_to_the_next_request(notes: NotesServi
     assert read.json()["amount"] == "12.50"
 
 
+async def test_metrics_count_requests_by_route_template_not_by_raw_path(
+    notes: NotesService,
+) -> None:
+    note = await notes.create_note("Counted")
+    for _ in range(3):
+        await notes.client.get(f"{NOTES}/{note['id']}", headers=notes.employee())
+    await notes.client.get(f"/api/v1/notes/random/{note['id']}")
+    await notes.client.post("/api/v1/notes/crash", headers=notes.employee())
+
+    metrics = (await notes.client.get("/metrics")).text
+
+    assert note["id"] not in metrics
+    assert re.search(
+        r'officina_http_requests_total\{method="GET",route="/api/v1/notes/notes/\{note_id\}",'
+        r'service="notes",status="200"\} 3\.0',
+        metrics,
+    ), metrics
+    assert 'route="unmatched",service="notes",status="404"' in metrics
+    assert 'route="/api/v1/notes/crash",service="notes",status="500"' in metrics
+
+
 async def test_readiness_liveness_and_metrics(notes: NotesService) -> None:
     await notes.client.get(NOTES, headers=notes.employee())
 

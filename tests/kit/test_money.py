@@ -1,0 +1,93 @@
+"""Money on the wire: exact decimal strings with two places, never floats."""
+
+from decimal import Decimal
+
+import pytest
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from shared.contracts.money import Money, money
+from tests.kit.conftest import NOTES, NotesService, assert_problem
+
+
+class Invoice(BaseModel):
+    total: Money
+
+
+@pytest.mark.parametrize(
+    ("given", "amount"),
+    [
+        ("12500.00", Decimal("12500.00")),
+        ("12500", Decimal("12500.00")),
+        ("0.5", Decimal("0.50")),
+        (" -3.10 ", Decimal("-3.10")),
+        (7, Decimal("7.00")),
+        (Decimal("1.20"), Decimal("1.20")),
+    ],
+)
+def test_exact_amounts_are_accepted_with_two_places(given: object, amount: Decimal) -> None:
+    parsed = money(given)
+
+    assert parsed == amount
+    assert parsed.as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize("given", [12500.0, 0.1, True])
+def test_floats_are_refused(given: object) -> None:
+    with pytest.raises(ValueError, match="not a float"):
+        money(given)
+
+
+@pytest.mark.parametrize("given", ["1.005", "12500.001", "0.125"])
+def test_more_than_two_decimal_places_are_refused(given: str) -> None:
+    with pytest.raises(ValueError, match="two decimal places"):
+        money(given)
+
+
+@pytest.mark.parametrize("given", ["", "twelve", "NaN", "Infinity", "1,50"])
+def test_non_amounts_are_refused(given: str) -> None:
+    with pytest.raises(ValueError):
+        money(given)
+
+
+def test_amounts_are_written_as_strings_with_two_places() -> None:
+    assert Invoice(total="12500").model_dump_json() == '{"total":"12500.00"}'
+    assert Invoice(total="0.10").model_dump(mode="json") == {"total": "0.10"}
+    assert TypeAdapter(Money).dump_json(Decimal("3")) == b'"3.00"'
+    assert Invoice.model_json_schema()["properties"]["total"]["type"] == "string"
+
+
+def test_model_refuses_a_float_amount() -> None:
+    with pytest.raises(ValidationError):
+        Invoice(total=12.5)
+
+
+async def test_api_takes_and_returns_money_as_two_place_strings(notes: NotesService) -> None:
+    created = await notes.client.post(
+        NOTES, json={"title": "Budget", "amount": "12500"}, headers=notes.employee()
+    )
+
+    assert created.status_code == 201
+    assert created.json()["amount"] == "12500.00"
+    read = await notes.client.get(f"{NOTES}/{created.json()['id']}", headers=notes.employee())
+    assert read.json()["amount"] == "12500.00"
+
+
+@pytest.mark.parametrize("amount", [12.5, "12.345"])
+async def test_api_refuses_float_or_sub_cent_amounts(notes: NotesService, amount: object) -> None:
+    response = await notes.client.post(
+        NOTES, json={"title": "Budget", "amount": amount}, headers=notes.employee()
+    )
+
+    body = assert_problem(response, 422, "validation_error")
+    assert body["errors"][0]["loc"] == ["body", "amount"]
+
+
+@pytest.mark.parametrize("amount", ["1e30", "123456789012345678901234567890"])
+async def test_api_refuses_an_absurdly_large_amount_as_invalid(
+    notes: NotesService, amount: str
+) -> None:
+    response = await notes.client.post(
+        NOTES, json={"title": "Budget", "amount": amount}, headers=notes.employee()
+    )
+
+    assert_problem(response, 422, "validation_error")
