@@ -136,7 +136,7 @@ def _platform_router(service: str) -> APIRouter:
             to_item=lambda row: audit.jsonable(dict(row._mapping)),
             scalars=False,
         )
-        return page.model_dump(mode="json", exclude_none=True)
+        return page.model_dump(mode="json")
 
     return router
 

@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter
 
-from services.org.api import company, departments, documents, employees, parties
+from services.org.api import company, departments, documents, employees, parties, positions
 
 ROUTERS: list[APIRouter] = [
     company.router,
     departments.router,
+    positions.router,
     employees.router,
     parties.router,
     documents.router,

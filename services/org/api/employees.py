@@ -71,7 +71,8 @@ async def employee_page(
         default_sort="name",
         to_item=lambda employee: employee_json(employee, principal),
     )
-    return JSONResponse(page.model_dump(mode="json", exclude_none=True))
+    # Not exclude_none: the last page must still say "next_cursor": null, as every list does.
+    return JSONResponse(page.model_dump(mode="json"))
 
 
 @router.post(

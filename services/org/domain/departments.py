@@ -144,12 +144,17 @@ async def update(
     for field in ("name", "code", "charter", "charter_en", "status"):
         if changes.get(field) is None:
             changes.pop(field, None)
-    for field, value in changes.items():
-        setattr(department, field, value)
-    await session.flush()
-    await record_department_event(
-        session, "org.department.updated", department, changed=sorted(changes)
+    # Only what really changes is announced; a change that changes nothing emits no event.
+    changed = sorted(
+        field for field, value in changes.items() if getattr(department, field) != value
     )
+    for field in changed:
+        setattr(department, field, changes[field])
+    await session.flush()
+    if changed:
+        await record_department_event(
+            session, "org.department.updated", department, changed=changed
+        )
     return department
 
 

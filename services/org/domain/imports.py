@@ -32,6 +32,8 @@ OPTIONAL = (
     "id_number",
     "birth_date",
 )
+# The same bounds as the API's EmployeeCreate (and the columns): longer values are row errors.
+MAX_LENGTHS = {"employee_number": 32, "name": 100, "email": 254, "phone": 40, "id_number": 32}
 EMPLOYMENT_TYPES = {"full_time", "part_time", "intern"}
 STATUSES = {"onboarding", "active", "on_leave"}
 TRUE = {"true", "yes", "1", "y", "是"}
@@ -135,8 +137,9 @@ async def import_employees(session: AsyncSession, content: bytes) -> list[uuid.U
             elif email in emails_in_file:
                 fail("email", f"{email!r} is also on line {emails_in_file[email]}")
             emails_in_file.setdefault(email, line)
-        if len(row.get("name", "")) > 100:
-            fail("name", "is longer than 100 characters")
+        for column, longest in MAX_LENGTHS.items():
+            if len(row.get(column, "")) > longest:
+                fail(column, f"is longer than {longest} characters")
         department = departments.get(row.get("department_code", ""))
         if row.get("department_code") and department is None:
             fail("department_code", f"no department has the code {row['department_code']!r}")
@@ -261,6 +264,25 @@ def _cycles(
     return errors
 
 
+def _managers_first(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records reordered so that every manager in the file comes before their reports."""
+    by_id = {record["id"]: record for record in records}
+    ordered: list[dict[str, Any]] = []
+    placed: set[uuid.UUID] = set()
+    for record in records:
+        pending: list[dict[str, Any]] = []
+        walked: set[uuid.UUID] = set()
+        current: dict[str, Any] | None = record
+        while current is not None and current["id"] not in placed and current["id"] not in walked:
+            pending.append(current)
+            walked.add(current["id"])
+            current = by_id.get(current["manager_id"])
+        for item in reversed(pending):
+            placed.add(item["id"])
+            ordered.append(item)
+    return ordered
+
+
 async def _insert(session: AsyncSession, records: list[dict[str, Any]]) -> None:
     """Insert employees, their audit entries and their events in bulk (one statement each)."""
     now = utcnow()
@@ -268,7 +290,9 @@ async def _insert(session: AsyncSession, records: list[dict[str, Any]]) -> None:
     request_id = current_request_id()
     for record in records:
         record.update(created_at=now, updated_at=now, version=1)
-    await session.execute(insert(Employee), records)
+    # Foreign keys are checked as the rows go in (on SQLite and PostgreSQL alike): a manager
+    # named by a later row of the file must be inserted before the people reporting to them.
+    await session.execute(insert(Employee), _managers_first(records))
     actor = principal.sub if principal else "system"
     audit_rows, events = [], []
     for record in records:
