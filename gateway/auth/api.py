@@ -5,8 +5,8 @@ import binascii
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Form, Request, Response
-from sqlalchemy import select
+from fastapi import Depends, Form, Query, Request, Response
+from sqlalchemy import String, cast, select
 
 from gateway.auth import service
 from gateway.auth.ratelimit import LoginLimiter
@@ -26,7 +26,7 @@ from shared.contracts.page import Page
 from shared.contracts.principal import Principal
 from shared.kit.auth import CurrentPrincipal, require_roles
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.errors import TooManyRequests, not_found
+from shared.kit.errors import Forbidden, TooManyRequests, not_found
 from shared.kit.pagination import PageParamsDep, paginate
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
@@ -256,3 +256,24 @@ async def update_client(
         setattr(client, field, sorted(set(value)) if field == "scopes" else value)
     await session.flush()
     return client
+
+
+@router.get("/role-members", summary="Employees whose account holds a role")
+async def list_role_members(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    role: Annotated[str, Query(pattern="^(admin|gm|hr|finance|logistics|auditor|employee)$")],
+) -> dict[str, list[uuid.UUID]]:
+    """The employee ids of active accounts with ``role`` (admins and service clients; the
+    approval engine uses it to resolve "everyone with a role")."""
+    if not (principal.has_role("admin") or principal.kind == "client"):
+        raise Forbidden("only admins and service clients list role members")
+    # Roles are a short JSON list; matching the quoted name in its text works on both databases.
+    rows = await session.scalars(
+        select(Account.employee_id).where(
+            Account.active.is_(True),
+            Account.employee_id.is_not(None),
+            cast(Account.roles, String).contains(f'"{role}"'),
+        )
+    )
+    return {"employee_ids": sorted({employee_id for employee_id in rows if employee_id is not None}, key=str)}

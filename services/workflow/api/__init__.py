@@ -2,4 +2,6 @@
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from services.workflow.api import definitions, instances, people, tasks
+
+ROUTERS: list[APIRouter] = [definitions.router, instances.router, tasks.router, people.router]

@@ -1,0 +1,58 @@
+"""Dependencies shared by the workflow routers."""
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.workflow.domain.directory import Directory
+from services.workflow.domain.engine import Context
+from shared.contracts.principal import Principal
+from shared.kit.auth import CurrentPrincipal
+from shared.kit.errors import Unprocessable
+from shared.kit.routing import SessionDep, runtime_of
+
+
+def clock_of(request: Request) -> Callable[[], datetime]:
+    """The service's clock (tests may move it)."""
+    clock: Callable[[], datetime] = runtime_of(request).extras["clock"]
+    return clock
+
+
+def directory_of(request: Request) -> Directory:
+    """Where the engine looks people up."""
+    directory: Directory = runtime_of(request).extras["directory"]
+    return directory
+
+
+async def engine_context(
+    request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> Context:
+    """The engine's context for this request: session, directory, now, actor."""
+    return Context(session, directory_of(request), clock_of(request)(), principal)
+
+
+EngineContext = Annotated[Context, Depends(engine_context)]
+
+
+def me(principal: Principal) -> uuid.UUID:
+    """The caller's employee id; 422 when the account is not linked to an employee."""
+    if principal.employee_id is None:
+        raise Unprocessable("this account is not linked to an employee", code="no_employee")
+    return principal.employee_id
+
+
+def resolve_me(value: str | None, principal: Principal) -> uuid.UUID | None:
+    """``me`` or an employee id in a filter."""
+    if value is None:
+        return None
+    if value == "me":
+        return me(principal)
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise Unprocessable(
+            f"{value!r} is neither 'me' nor an employee id", code="validation_error"
+        ) from exc

@@ -1,0 +1,150 @@
+"""``/api/v1/workflow/delegations`` and ``/api/v1/workflow/notifications``."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import Query, Request, Response
+from sqlalchemy import or_, select, update
+
+from services.workflow.api.deps import EngineContext, clock_of, me, resolve_me
+from services.workflow.db.models import Delegation, Notification
+from services.workflow.schemas import DelegationCreate, DelegationRead, NotificationRead
+from shared.contracts.page import Page
+from shared.kit.auth import CurrentPrincipal
+from shared.kit.errors import Conflict, Forbidden, Unprocessable, not_found
+from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.routing import SessionDep, service_router
+
+router = service_router(prefix="/api/v1/workflow", tags=["workflow: substitutes and notifications"])
+
+
+@router.post(
+    "/delegations", status_code=201, response_model=DelegationRead, summary="Name a substitute"
+)
+async def create_delegation(payload: DelegationCreate, ctx: EngineContext) -> Delegation:
+    """While the employee is away, their new tasks go to the substitute (HR and admins may set it for others)."""
+    principal = ctx.actor
+    assert principal is not None
+    employee_id = payload.employee_id or me(principal)
+    if employee_id != principal.employee_id and not principal.has_role("admin", "hr"):
+        raise Forbidden("you may only name your own substitute", code="forbidden")
+    if payload.substitute_employee_id == employee_id:
+        raise Unprocessable("an employee cannot be their own substitute", code="invalid_substitute")
+    if not await ctx.directory.is_current_employee(payload.substitute_employee_id):
+        raise Unprocessable("the substitute does not exist or has left", code="unknown_employee")
+    delegation = Delegation(
+        employee_id=employee_id,
+        substitute_employee_id=payload.substitute_employee_id,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        definition_keys=payload.definition_keys,
+        reason=payload.reason,
+        created_by=principal.sub,
+    )
+    ctx.session.add(delegation)
+    await ctx.session.flush()
+    return delegation
+
+
+@router.get("/delegations", response_model=Page[DelegationRead], summary="List substitutes")
+async def list_delegations(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    params: PageParamsDep,
+    employee: Annotated[str, Query(description="`me` or an employee id (HR, admin)")] = "me",
+    active: bool | None = None,
+) -> Page[DelegationRead]:
+    """Delegations by or to the employee."""
+    employee_id = resolve_me(employee, principal)
+    if employee_id != principal.employee_id and not principal.has_role("admin", "hr", "auditor"):
+        raise Forbidden("you may only read your own delegations", code="forbidden")
+    query = select(Delegation).where(
+        or_(Delegation.employee_id == employee_id, Delegation.substitute_employee_id == employee_id)
+    )
+    if active is not None:
+        query = query.where(Delegation.active.is_(active))
+    return await paginate(
+        session,
+        query,
+        params,
+        sortable={"starts_at": Delegation.starts_at},
+        id_column=Delegation.id,
+        default_sort="-starts_at",
+        to_item=DelegationRead.model_validate,
+    )
+
+
+@router.post(
+    "/delegations/{delegation_id}/cancel", response_model=DelegationRead, summary="End a delegation"
+)
+async def cancel_delegation(
+    delegation_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> Delegation:
+    """Stop sending new tasks to the substitute (tasks already sent stay with them)."""
+    delegation = await session.get(Delegation, delegation_id)
+    if delegation is None or (
+        delegation.employee_id != principal.employee_id and not principal.has_role("admin", "hr")
+    ):
+        raise not_found("delegation", delegation_id)
+    if not delegation.active:
+        raise Conflict("the delegation has already ended", code="delegation_inactive")
+    delegation.active = False
+    await session.flush()
+    return delegation
+
+
+@router.get("/notifications", response_model=Page[NotificationRead], summary="My notifications")
+async def list_notifications(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    params: PageParamsDep,
+    recipient: Annotated[str, Query(description="`me`")] = "me",
+    unread: bool | None = None,
+) -> Page[NotificationRead]:
+    """Task assigned, copy, reminder, escalation, outcome — newest first."""
+    employee_id = resolve_me(recipient, principal)
+    if employee_id != principal.employee_id:
+        raise Forbidden("you may only read your own notifications", code="forbidden")
+    query = select(Notification).where(Notification.recipient_employee_id == employee_id)
+    if unread is True:
+        query = query.where(Notification.read_at.is_(None))
+    elif unread is False:
+        query = query.where(Notification.read_at.is_not(None))
+    return await paginate(
+        session,
+        query,
+        params,
+        sortable={"created_at": Notification.created_at},
+        id_column=Notification.id,
+        default_sort="-created_at",
+        to_item=NotificationRead.model_validate,
+    )
+
+
+@router.post(
+    "/notifications/{notification_id}/read", response_model=NotificationRead, summary="Mark as read"
+)
+async def read_notification(
+    notification_id: uuid.UUID, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> Notification:
+    """Mark one notification read (repeating it changes nothing)."""
+    notification = await session.get(Notification, notification_id)
+    if notification is None or notification.recipient_employee_id != principal.employee_id:
+        raise not_found("notification", notification_id)
+    if notification.read_at is None:
+        notification.read_at = clock_of(request)()
+        await session.flush()
+    return notification
+
+
+@router.post("/notifications/read-all", status_code=204, summary="Mark all as read")
+async def read_all_notifications(
+    request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    """Mark every unread notification of the caller read."""
+    await session.execute(
+        update(Notification)
+        .where(Notification.recipient_employee_id == me(principal), Notification.read_at.is_(None))
+        .values(read_at=clock_of(request)())
+    )
+    return Response(status_code=204)

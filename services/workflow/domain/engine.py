@@ -1,0 +1,830 @@
+"""The approval engine: opening steps, resolving approvers, deciding tasks, finishing instances.
+
+Every function works inside the caller's transaction and never commits. State lives in the
+database (instances, tasks, history), so a restart loses nothing.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from services.workflow.db.models import (
+    CarbonCopy,
+    Definition,
+    Delegation,
+    HistoryEntry,
+    Instance,
+    Notification,
+    Task,
+)
+from services.workflow.domain import conditions
+from services.workflow.domain.directory import Directory
+from shared.contracts.principal import Principal
+from shared.kit.errors import Conflict, Forbidden, NotFound, Unprocessable, not_found
+from shared.kit.outbox import record_event
+
+OPEN = ("pending", "returned")
+
+
+def far_future() -> datetime:
+    """The sort key of a task without a deadline."""
+    from datetime import UTC
+
+    return datetime(9999, 12, 31, tzinfo=UTC)
+
+
+@dataclass
+class Context:
+    """Who acts, when, and how to find people."""
+
+    session: AsyncSession
+    directory: Directory
+    now: datetime
+    actor: Principal | None = None
+
+    @property
+    def actor_name(self) -> str:
+        return self.actor.sub if self.actor else "system"
+
+    @property
+    def actor_employee(self) -> uuid.UUID | None:
+        return self.actor.employee_id if self.actor else None
+
+
+# ---- bookkeeping ---------------------------------------------------------------------------
+
+
+def _history(
+    ctx: Context,
+    instance: Instance,
+    kind: str,
+    *,
+    task: Task | None = None,
+    step_index: int | None = None,
+    on_behalf_of: uuid.UUID | None = None,
+    **detail: Any,
+) -> None:
+    ctx.session.add(
+        HistoryEntry(
+            instance_id=instance.id,
+            at=ctx.now,
+            kind=kind,
+            actor=ctx.actor_name,
+            actor_employee_id=ctx.actor_employee,
+            on_behalf_of_employee_id=on_behalf_of,
+            task_id=task.id if task else None,
+            step_index=step_index
+            if step_index is not None
+            else (task.step_index if task else None),
+            detail={k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in detail.items()},
+        )
+    )
+
+
+def _notify(
+    ctx: Context,
+    recipient: uuid.UUID,
+    kind: str,
+    instance: Instance,
+    title: str,
+    task: Task | None = None,
+) -> None:
+    ctx.session.add(
+        Notification(
+            recipient_employee_id=recipient,
+            kind=kind,
+            instance_id=instance.id,
+            task_id=task.id if task else None,
+            title=title,
+            created_at=ctx.now,
+        )
+    )
+
+
+def _subject(instance: Instance) -> dict[str, str]:
+    return {
+        "service": instance.subject_service,
+        "type": instance.subject_type,
+        "id": instance.subject_id,
+    }
+
+
+async def _event(ctx: Context, event_type: str, instance: Instance, **data: Any) -> None:
+    await record_event(
+        ctx.session,
+        event_type,
+        subject_type="instance",
+        subject_id=instance.id,
+        data={
+            "instance_id": str(instance.id),
+            "definition_key": instance.definition_key,
+            "subject": _subject(instance),
+            "requester_employee_id": str(instance.requester_employee_id),
+            **data,
+        },
+    )
+
+
+async def _flush(ctx: Context) -> None:
+    try:
+        await ctx.session.flush()
+    except StaleDataError as exc:
+        raise Conflict(
+            "someone decided on this request at the same moment; reload it",
+            code="concurrent_decision",
+        ) from exc
+
+
+# ---- approvers -----------------------------------------------------------------------------
+
+
+async def resolve(ctx: Context, spec: dict[str, Any], requester: uuid.UUID) -> list[uuid.UUID]:
+    """The employees an approver spec names for this requester, at this moment."""
+    kind = spec["kind"]
+    if kind == "manager":
+        level = int(spec.get("level", 1))
+        chain = await ctx.directory.managers(requester, level)
+        return [chain[level - 1]] if len(chain) >= level else []
+    if kind == "department_head":
+        head = await ctx.directory.department_head(spec.get("department_code"), requester)
+        return [head] if head else []
+    if kind == "role":
+        return await ctx.directory.role_members(spec["role"])
+    return [uuid.UUID(str(value)) for value in spec.get("employee_ids", [])]
+
+
+async def _resolve_all(
+    ctx: Context, specs: list[dict[str, Any]], requester: uuid.UUID
+) -> list[uuid.UUID]:
+    found: list[uuid.UUID] = []
+    for spec in specs:
+        for employee_id in await resolve(ctx, spec, requester):
+            if employee_id not in found:
+                found.append(employee_id)
+    return found
+
+
+async def substitute_for(
+    ctx: Context, employee_id: uuid.UUID, definition_key: str
+) -> uuid.UUID | None:
+    """The employee's active substitute for this definition at this moment, if any."""
+    delegations = (
+        await ctx.session.scalars(
+            select(Delegation)
+            .where(
+                Delegation.employee_id == employee_id,
+                Delegation.active.is_(True),
+                Delegation.starts_at <= ctx.now,
+                Delegation.ends_at > ctx.now,
+            )
+            .order_by(Delegation.created_at.desc())
+        )
+    ).all()
+    for delegation in delegations:
+        if not delegation.definition_keys or definition_key in delegation.definition_keys:
+            return delegation.substitute_employee_id
+    return None
+
+
+# ---- opening steps -------------------------------------------------------------------------
+
+
+async def _assign(ctx: Context, instance: Instance, task: Task) -> None:
+    _notify(
+        ctx, task.assignee_employee_id, "task_assigned", instance, f"待审批：{instance.title}", task
+    )
+    await _event(
+        ctx,
+        "workflow.task.assigned",
+        instance,
+        task_id=str(task.id),
+        assignee_employee_id=str(task.assignee_employee_id),
+        step_key=task.step_key,
+    )
+
+
+def _due(step: dict[str, Any], now: datetime) -> datetime | None:
+    deadline = step.get("deadline")
+    return now + timedelta(hours=float(deadline["hours"])) if deadline else None
+
+
+async def _new_task(
+    ctx: Context,
+    instance: Instance,
+    step_index: int,
+    step: dict[str, Any],
+    approver: uuid.UUID,
+    position: int,
+    status: str,
+) -> Task:
+    substitute = await substitute_for(ctx, approver, instance.definition_key)
+    due = _due(step, ctx.now) if status == "pending" else None
+    task = Task(
+        instance_id=instance.id,
+        round=instance.round,
+        step_index=step_index,
+        step_key=step["key"],
+        position=position,
+        assignee_employee_id=substitute or approver,
+        original_assignee_id=approver if substitute else None,
+        status=status,
+        due_at=due,
+        sort_due=due or far_future(),
+    )
+    ctx.session.add(task)
+    await ctx.session.flush()
+    if substitute:
+        _history(ctx, instance, "delegated", task=task, approver=approver, substitute=substitute)
+    return task
+
+
+async def open_next_step(
+    ctx: Context, instance: Instance, definition: Definition, start: int
+) -> None:
+    """Open the first step from ``start`` that applies and has approvers; approve when none is left."""
+    steps = definition.steps
+    index = start
+    while index < len(steps):
+        step = steps[index]
+        if step.get("condition") and not conditions.evaluate(step["condition"], instance.data):
+            _history(
+                ctx,
+                instance,
+                "step_skipped",
+                step_index=index,
+                step_key=step["key"],
+                reason="condition_false",
+                condition=step["condition"],
+            )
+            index += 1
+            continue
+        approvers = await _resolve_all(ctx, step["approvers"], instance.requester_employee_id)
+        if instance.requester_employee_id in approvers:
+            approvers.remove(instance.requester_employee_id)
+            _history(
+                ctx,
+                instance,
+                "requester_skipped",
+                step_index=index,
+                step_key=step["key"],
+                reason="a requester never approves their own request",
+            )
+        if not approvers:
+            policy = step.get("on_empty") or definition.on_empty
+            if policy == "admin":
+                approvers = [
+                    a
+                    for a in await ctx.directory.role_members("admin")
+                    if a != instance.requester_employee_id
+                ]
+                if approvers:
+                    _history(
+                        ctx,
+                        instance,
+                        "routed_to_admin",
+                        step_index=index,
+                        step_key=step["key"],
+                        reason="the step's approvers resolved to nobody",
+                    )
+            if not approvers:
+                _history(
+                    ctx,
+                    instance,
+                    "step_skipped",
+                    step_index=index,
+                    step_key=step["key"],
+                    reason="no_approvers",
+                )
+                index += 1
+                continue
+        instance.current_step = index
+        sequential = step.get("mode") == "sequential"
+        for position, approver in enumerate(approvers):
+            status = "waiting" if sequential and position > 0 else "pending"
+            task = await _new_task(ctx, instance, index, step, approver, position, status)
+            if status == "pending":
+                await _assign(ctx, instance, task)
+        _history(
+            ctx,
+            instance,
+            "step_opened",
+            step_index=index,
+            step_key=step["key"],
+            mode=step.get("mode", "any"),
+            approvers=[str(a) for a in approvers],
+        )
+        return
+    await complete(ctx, instance, "approved")
+
+
+async def complete(ctx: Context, instance: Instance, outcome: str) -> None:
+    """Finish the instance and tell the requester and the owning service."""
+    instance.status = outcome
+    instance.current_step = None
+    instance.completed_at = ctx.now
+    _history(ctx, instance, "completed", outcome=outcome)
+    _notify(
+        ctx, instance.requester_employee_id, "outcome", instance, f"{instance.title}：{outcome}"
+    )
+    await _event(ctx, "workflow.instance.completed", instance, outcome=outcome)
+
+
+# ---- starting ------------------------------------------------------------------------------
+
+
+def check_data(definition: Definition, data: dict[str, Any]) -> None:
+    """422 when the data does not meet the definition's form or lacks a field a condition reads."""
+    if definition.form_schema:
+        errors = sorted(
+            Draft202012Validator(definition.form_schema).iter_errors(data),
+            key=lambda e: list(e.path),
+        )
+        if errors:
+            raise Unprocessable(
+                "the request data does not meet the form: "
+                + "; ".join(
+                    f"{'/'.join(str(p) for p in e.path) or '(data)'}: {e.message}"
+                    for e in errors[:10]
+                ),
+                code="invalid_request_data",
+            )
+    for step in definition.steps:
+        if step.get("condition"):
+            missing = conditions.names(step["condition"]) - set(data)
+            if missing:
+                raise Unprocessable(
+                    f"the request data lacks {', '.join(sorted(missing))}, which step {step['key']!r} needs",
+                    code="invalid_request_data",
+                )
+
+
+async def start(
+    ctx: Context,
+    definition: Definition,
+    *,
+    subject: dict[str, str],
+    requester: uuid.UUID,
+    title: str,
+    summary: str,
+    data: dict[str, Any],
+) -> Instance:
+    """Create an instance, copy the CC list, and open its first step."""
+    check_data(definition, data)
+    instance = Instance(
+        definition_id=definition.id,
+        definition_key=definition.key,
+        subject_service=subject["service"],
+        subject_type=subject["type"],
+        subject_id=subject["id"],
+        requester_employee_id=requester,
+        title=title,
+        summary=summary,
+        data=data,
+        status="pending",
+        round=1,
+        started_by=ctx.actor_name,
+    )
+    ctx.session.add(instance)
+    await ctx.session.flush()
+    _history(ctx, instance, "started", definition_key=definition.key, revision=definition.revision)
+    await _event(ctx, "workflow.instance.started", instance, title=title)
+    for employee_id in await _resolve_all(ctx, definition.cc, requester):
+        ctx.session.add(CarbonCopy(instance_id=instance.id, employee_id=employee_id))
+        _notify(ctx, employee_id, "cc", instance, f"抄送：{title}")
+    await open_next_step(ctx, instance, definition, 0)
+    await _flush(ctx)
+    return instance
+
+
+# ---- deciding ------------------------------------------------------------------------------
+
+
+async def lock_instance(ctx: Context, instance_id: uuid.UUID) -> Instance:
+    """The instance, row-locked on PostgreSQL so decisions on it happen one at a time."""
+    query = (
+        select(Instance).where(Instance.id == instance_id).execution_options(populate_existing=True)
+    )
+    if ctx.session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    instance = await ctx.session.scalar(query)
+    if instance is None:
+        raise not_found("instance", instance_id)
+    return instance
+
+
+async def may_act(ctx: Context, task: Task, instance: Instance) -> uuid.UUID | None:
+    """Whether the actor may decide the task; returns on whose behalf (None: their own task)."""
+    me = ctx.actor_employee
+    if me is None:
+        return None
+    owner = task.original_assignee_id or task.assignee_employee_id
+    if me == task.assignee_employee_id:
+        return owner if owner != me else None
+    if me == task.original_assignee_id:
+        return None
+    for person in {task.assignee_employee_id, owner}:
+        if await substitute_for(ctx, person, instance.definition_key) == me:
+            return person
+    raise _not_yours(task)
+
+
+def _not_yours(task: Task) -> NotFound:
+    return not_found("task", task.id)
+
+
+async def load_task_for_action(
+    ctx: Context, task_id: uuid.UUID
+) -> tuple[Task, Instance, Definition, uuid.UUID | None]:
+    """A task the actor may decide, its locked instance and definition; 404 / 409 otherwise."""
+    task = await ctx.session.get(Task, task_id)
+    if task is None:
+        raise not_found("task", task_id)
+    instance = await lock_instance(ctx, task.instance_id)
+    await ctx.session.refresh(task)
+    on_behalf = await may_act(ctx, task, instance) if ctx.actor else None
+    if ctx.actor and ctx.actor_employee is None:
+        raise _not_yours(task)
+    if task.status != "pending" or instance.status != "pending":
+        raise Conflict(f"this task is already {task.status}", code="task_already_decided")
+    definition = await ctx.session.get(Definition, instance.definition_id)
+    assert definition is not None
+    return task, instance, definition, on_behalf
+
+
+def _decide(
+    ctx: Context, task: Task, status: str, comment: str | None, on_behalf: uuid.UUID | None
+) -> None:
+    task.status = status
+    task.decided_at = ctx.now
+    task.decided_by_employee_id = ctx.actor_employee
+    task.on_behalf_of_employee_id = on_behalf
+    task.comment = comment
+
+
+async def _step_tasks(ctx: Context, instance: Instance, step_index: int) -> list[Task]:
+    return list(
+        (
+            await ctx.session.scalars(
+                select(Task)
+                .where(
+                    Task.instance_id == instance.id,
+                    Task.round == instance.round,
+                    Task.step_index == step_index,
+                )
+                .order_by(Task.position, Task.created_at)
+            )
+        ).all()
+    )
+
+
+async def _cancel_open(ctx: Context, instance: Instance, reason: str) -> None:
+    open_tasks = (
+        await ctx.session.scalars(
+            select(Task).where(
+                Task.instance_id == instance.id, Task.status.in_(("pending", "waiting"))
+            )
+        )
+    ).all()
+    for task in open_tasks:
+        task.status = "cancelled"
+        task.decided_at = ctx.now
+        task.comment = reason
+
+
+async def approve(ctx: Context, task_id: uuid.UUID, comment: str | None) -> Instance:
+    """Approve a task; the step and the instance move on as the step's mode says."""
+    task, instance, definition, on_behalf = await load_task_for_action(ctx, task_id)
+    await _approve(ctx, task, instance, definition, comment, on_behalf)
+    return instance
+
+
+async def _approve(
+    ctx: Context,
+    task: Task,
+    instance: Instance,
+    definition: Definition,
+    comment: str | None,
+    on_behalf: uuid.UUID | None,
+    kind: str = "approved",
+) -> None:
+    _decide(ctx, task, "approved", comment, on_behalf)
+    instance.updated_at = ctx.now  # bumps the version: concurrent decisions collide
+    _history(ctx, instance, kind, task=task, on_behalf_of=on_behalf, comment=comment)
+    step = definition.steps[task.step_index]
+    mode = step.get("mode", "any")
+    tasks = await _step_tasks(ctx, instance, task.step_index)
+    step_done = True
+    if mode == "all":
+        step_done = all(t.status == "approved" for t in tasks if t.status != "cancelled")
+    elif mode == "sequential":
+        waiting = [t for t in tasks if t.status == "waiting"]
+        if waiting:
+            step_done = False
+            following = waiting[0]
+            following.status = "pending"
+            following.due_at = _due(step, ctx.now)
+            following.sort_due = following.due_at or far_future()
+            await _assign(ctx, instance, following)
+    if step_done:
+        for other in tasks:
+            if other.status in ("pending", "waiting"):
+                other.status = "cancelled"
+                other.decided_at = ctx.now
+                other.comment = "decided by another approver"
+        _history(
+            ctx, instance, "step_completed", step_index=task.step_index, step_key=task.step_key
+        )
+        await open_next_step(ctx, instance, definition, task.step_index + 1)
+    await _flush(ctx)
+
+
+async def reject(
+    ctx: Context, task_id: uuid.UUID, comment: str | None, kind: str = "rejected"
+) -> Instance:
+    """Reject: the instance ends as rejected."""
+    task, instance, _definition, on_behalf = await load_task_for_action(ctx, task_id)
+    await _reject(ctx, task, instance, comment, on_behalf, kind)
+    return instance
+
+
+async def _reject(
+    ctx: Context,
+    task: Task,
+    instance: Instance,
+    comment: str | None,
+    on_behalf: uuid.UUID | None,
+    kind: str = "rejected",
+) -> None:
+    _decide(ctx, task, "rejected", comment, on_behalf)
+    instance.updated_at = ctx.now
+    _history(ctx, instance, kind, task=task, on_behalf_of=on_behalf, comment=comment)
+    await _cancel_open(ctx, instance, "the request was rejected")
+    await complete(ctx, instance, "rejected")
+    await _flush(ctx)
+
+
+async def return_to_requester(ctx: Context, task_id: uuid.UUID, comment: str | None) -> Instance:
+    """Send the request back for changes; the requester edits and resubmits it."""
+    task, instance, _definition, on_behalf = await load_task_for_action(ctx, task_id)
+    _decide(ctx, task, "returned", comment, on_behalf)
+    instance.status = "returned"
+    instance.updated_at = ctx.now
+    _history(ctx, instance, "returned", task=task, on_behalf_of=on_behalf, comment=comment)
+    await _cancel_open(ctx, instance, "the request was returned to the requester")
+    _notify(
+        ctx, instance.requester_employee_id, "returned", instance, f"退回修改：{instance.title}"
+    )
+    await _flush(ctx)
+    return instance
+
+
+async def transfer(
+    ctx: Context, task_id: uuid.UUID, to_employee: uuid.UUID, comment: str | None
+) -> Task:
+    """Hand the task to another employee (the new task keeps the step, position and deadline)."""
+    task, instance, _definition, on_behalf = await load_task_for_action(ctx, task_id)
+    if to_employee in (task.assignee_employee_id, instance.requester_employee_id):
+        raise Unprocessable(
+            "a task cannot be transferred to its assignee or to the requester",
+            code="invalid_transfer",
+        )
+    if not await ctx.directory.is_current_employee(to_employee):
+        raise Unprocessable(
+            f"employee {to_employee} does not exist or has left", code="unknown_employee"
+        )
+    _decide(ctx, task, "transferred", comment, on_behalf)
+    instance.updated_at = ctx.now
+    new = Task(
+        instance_id=instance.id,
+        round=task.round,
+        step_index=task.step_index,
+        step_key=task.step_key,
+        position=task.position,
+        assignee_employee_id=to_employee,
+        original_assignee_id=None,
+        status="pending",
+        due_at=task.due_at,
+        sort_due=task.sort_due,
+    )
+    ctx.session.add(new)
+    await ctx.session.flush()
+    _history(
+        ctx,
+        instance,
+        "transferred",
+        task=task,
+        on_behalf_of=on_behalf,
+        to_employee=to_employee,
+        new_task=new.id,
+        comment=comment,
+    )
+    await _assign(ctx, instance, new)
+    await _flush(ctx)
+    return new
+
+
+def _require_requester(ctx: Context, instance: Instance) -> None:
+    if ctx.actor_employee != instance.requester_employee_id and not (
+        ctx.actor and ctx.actor.kind == "client"
+    ):
+        raise Forbidden("only the requester may do this", code="requester_only")
+
+
+async def withdraw(ctx: Context, instance_id: uuid.UUID, comment: str | None) -> Instance:
+    """The requester takes back a request still pending (or returned)."""
+    instance = await lock_instance(ctx, instance_id)
+    _require_requester(ctx, instance)
+    if instance.status not in OPEN:
+        raise Conflict(f"the request is already {instance.status}", code="instance_closed")
+    instance.updated_at = ctx.now
+    await _cancel_open(ctx, instance, "the requester withdrew the request")
+    _history(ctx, instance, "withdrawn", comment=comment)
+    await complete(ctx, instance, "withdrawn")
+    await _flush(ctx)
+    return instance
+
+
+async def resubmit(
+    ctx: Context,
+    instance_id: uuid.UUID,
+    title: str | None,
+    summary: str | None,
+    data: dict[str, Any] | None,
+    comment: str | None,
+) -> Instance:
+    """After a return: the requester's corrected request starts over from the first step."""
+    instance = await lock_instance(ctx, instance_id)
+    _require_requester(ctx, instance)
+    if instance.status != "returned":
+        raise Conflict("only a returned request can be resubmitted", code="instance_not_returned")
+    definition = await ctx.session.get(Definition, instance.definition_id)
+    assert definition is not None
+    if data is not None:
+        check_data(definition, data)
+        instance.data = data
+    if title is not None:
+        instance.title = title
+    if summary is not None:
+        instance.summary = summary
+    instance.round += 1
+    instance.status = "pending"
+    instance.updated_at = ctx.now
+    _history(ctx, instance, "resubmitted", round=instance.round, comment=comment)
+    await open_next_step(ctx, instance, definition, 0)
+    await _flush(ctx)
+    return instance
+
+
+# ---- deadlines -----------------------------------------------------------------------------
+
+
+async def due_task_ids(session: AsyncSession, now: datetime, limit: int = 100) -> list[uuid.UUID]:
+    """Pending tasks whose deadline has passed and has not been handled."""
+    return list(
+        (
+            await session.scalars(
+                select(Task.id)
+                .where(Task.status == "pending", Task.deadline_done.is_(False), Task.due_at <= now)
+                .order_by(Task.due_at)
+                .limit(limit)
+            )
+        ).all()
+    )
+
+
+async def handle_deadline(ctx: Context, task_id: uuid.UUID) -> str | None:
+    """Apply the step's deadline action to one overdue task (once); returns what was done."""
+    task = await ctx.session.get(Task, task_id)
+    if task is None:
+        return None
+    instance = await lock_instance(ctx, task.instance_id)
+    await ctx.session.refresh(task)
+    if (
+        task.status != "pending"
+        or task.deadline_done
+        or task.due_at is None
+        or task.due_at > ctx.now
+    ):
+        return None  # decided or handled meanwhile
+    definition = await ctx.session.get(Definition, instance.definition_id)
+    assert definition is not None
+    deadline = definition.steps[task.step_index].get("deadline") or {}
+    action = deadline.get("action", "remind")
+    if action == "remind":
+        task.reminders_sent += 1
+        _notify(
+            ctx, task.assignee_employee_id, "reminder", instance, f"催办：{instance.title}", task
+        )
+        _history(ctx, instance, "reminded", task=task, reminder=task.reminders_sent)
+        if deadline.get("repeat_hours"):
+            task.due_at = task.due_at + timedelta(hours=float(deadline["repeat_hours"]))
+            task.sort_due = task.due_at
+        else:
+            task.deadline_done = True
+        instance.updated_at = ctx.now
+    elif action == "escalate":
+        task.deadline_done = True
+        chain = await ctx.directory.managers(task.assignee_employee_id, 1)
+        target = chain[0] if chain and chain[0] != instance.requester_employee_id else None
+        if target is None:
+            _notify(
+                ctx,
+                task.assignee_employee_id,
+                "reminder",
+                instance,
+                f"催办：{instance.title}",
+                task,
+            )
+            _history(ctx, instance, "reminded", task=task, reason="nobody to escalate to")
+            action = "remind"
+        else:
+            _decide(ctx, task, "escalated", "the deadline passed", None)
+            step = definition.steps[task.step_index]
+            due = _due(step, ctx.now)
+            new = Task(
+                instance_id=instance.id,
+                round=task.round,
+                step_index=task.step_index,
+                step_key=task.step_key,
+                position=task.position,
+                assignee_employee_id=target,
+                status="pending",
+                due_at=due,
+                sort_due=due or far_future(),
+            )
+            ctx.session.add(new)
+            await ctx.session.flush()
+            _history(ctx, instance, "escalated", task=task, to_employee=target, new_task=new.id)
+            _notify(ctx, target, "escalation", instance, f"升级审批：{instance.title}", new)
+            await _assign(ctx, instance, new)
+        instance.updated_at = ctx.now
+    elif action == "approve":
+        task.deadline_done = True
+        await _approve(
+            ctx,
+            task,
+            instance,
+            definition,
+            "approved automatically: the deadline passed",
+            None,
+            kind="auto_approved",
+        )
+    else:
+        task.deadline_done = True
+        await _reject(
+            ctx,
+            task,
+            instance,
+            "rejected automatically: the deadline passed",
+            None,
+            kind="auto_rejected",
+        )
+    await _flush(ctx)
+    return action
+
+
+# ---- visibility ----------------------------------------------------------------------------
+
+SERVICE_OF_ROLE = {"hr": "hr", "finance": "finance", "logistics": "logistics"}
+
+
+async def visible(session: AsyncSession, instance: Instance, principal: Principal) -> bool:
+    """Requester, approvers (and their substitutes), people copied, the subject's department staff,
+    admins and auditors see an instance; services with workflow:read too."""
+    if principal.kind == "client":
+        return principal.can_read("workflow")
+    if principal.has_role("admin", "auditor"):
+        return True
+    if any(SERVICE_OF_ROLE.get(role) == instance.subject_service for role in principal.roles):
+        return True
+    me = principal.employee_id
+    if me is None:
+        return False
+    if instance.requester_employee_id == me:
+        return True
+    involved = await session.scalar(
+        select(Task.id)
+        .where(
+            Task.instance_id == instance.id,
+            or_(
+                Task.assignee_employee_id == me,
+                Task.original_assignee_id == me,
+                Task.decided_by_employee_id == me,
+            ),
+        )
+        .limit(1)
+    )
+    if involved:
+        return True
+    copied = await session.scalar(
+        select(CarbonCopy.id)
+        .where(CarbonCopy.instance_id == instance.id, CarbonCopy.employee_id == me)
+        .limit(1)
+    )
+    return copied is not None
