@@ -1,11 +1,20 @@
 """Application factory of the hr service (``uvicorn services.hr.app:create_app --factory``)."""
 
+from collections.abc import Awaitable, Callable
+from datetime import date
+
 from fastapi import FastAPI
 
 from services.hr.api import ROUTERS
 from services.hr.config import HrSettings
 from services.hr.db.models import KIT, Base
+from services.hr.domain.directory import ORG_EVENTS, apply_org_event
+from services.hr.domain.leave import apply_outcome
 from shared.kit.app import create_service_app
+from shared.kit.consumer import FeedConsumer
+from shared.kit.db import utcnow
+from shared.kit.runtime import ServiceRuntime
+from shared.kit.service_client import ServiceClient
 from shared.kit.tokens import TokenVerifier
 
 DESCRIPTION = (
@@ -14,15 +23,59 @@ DESCRIPTION = (
 
 
 def create_app(
-    settings: HrSettings | None = None, verifier: TokenVerifier | None = None
+    settings: HrSettings | None = None,
+    verifier: TokenVerifier | None = None,
+    today: Callable[[], date] | None = None,
 ) -> FastAPI:
-    """Build the hr service."""
+    """Build the hr service; it follows org's and workflow's feeds while it runs."""
+    settings = settings or HrSettings()
+
+    async def wire(runtime: ServiceRuntime) -> Callable[[], Awaitable[None]]:
+        client_id, secret = settings.client_credentials()
+        client = ServiceClient(settings.gateway_url, client_id, secret)
+        runtime.extras["service_client"] = client
+        runtime.extras["today"] = today or (lambda: utcnow().date())
+        consumers = []
+        if settings.consumers_enabled:
+            base = settings.gateway_url.rstrip("/")
+            consumers = [
+                FeedConsumer(
+                    runtime,
+                    name="org-directory",
+                    feed_url=f"{base}/api/v1/org/events",
+                    handler=apply_org_event,
+                    token=client.token,
+                    event_types=set(ORG_EVENTS),
+                    wait=settings.feed_wait,
+                    page_size=500,
+                ),
+                FeedConsumer(
+                    runtime,
+                    name="workflow-outcomes",
+                    feed_url=f"{base}/api/v1/workflow/events",
+                    handler=apply_outcome,
+                    token=client.token,
+                    event_types={"workflow.instance.completed"},
+                    wait=settings.feed_wait,
+                ),
+            ]
+            for consumer in consumers:
+                consumer.start()
+
+        async def stop() -> None:
+            for consumer in consumers:
+                await consumer.stop()
+            await client.aclose()
+
+        return stop
+
     return create_service_app(
-        settings or HrSettings(),
+        settings,
         metadata=Base.metadata,
         tables=KIT,
         routers=ROUTERS,
         title="officina hr",
         description=DESCRIPTION,
         verifier=verifier,
+        starters=[wire],
     )

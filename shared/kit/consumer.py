@@ -53,18 +53,37 @@ async def apply_event(
     runtime: ServiceRuntime, consumer: str, event: EventEnvelope, handler: EventHandler
 ) -> bool:
     """Apply one event and advance the cursor in the same transaction; False if already applied."""
+    return await apply_events(runtime, consumer, [event], handler, up_to=event.seq) == 1
+
+
+async def apply_events(
+    runtime: ServiceRuntime,
+    consumer: str,
+    events: list[EventEnvelope],
+    handler: EventHandler,
+    *,
+    up_to: int,
+    wanted: set[str] | None = None,
+) -> int:
+    """Apply a page of events (those of ``wanted`` types) and move the cursor to ``up_to``, all in
+    one transaction; events at or below the stored cursor are skipped. Returns how many ran."""
     table = runtime.tables.consumer_cursors
+    applied = 0
     async with runtime.transaction() as session:
         last = await _lock_cursor(session, runtime, consumer)
-        if event.seq <= last:
-            return False
-        await handler(session, event)
+        if up_to <= last:
+            return 0
+        for event in events:
+            if event.seq <= last or (wanted is not None and event.type not in wanted):
+                continue
+            await handler(session, event)
+            applied += 1
         await session.execute(
             update(table)
             .where(table.c.consumer == consumer)
-            .values(last_seq=event.seq, updated_at=utcnow())
+            .values(last_seq=up_to, updated_at=utcnow())
         )
-    return True
+    return applied
 
 
 class FeedConsumer:
@@ -99,31 +118,37 @@ class FeedConsumer:
         self._task: asyncio.Task[None] | None = None
 
     async def _fetch(self, client: httpx.AsyncClient, after: int) -> EventFeedPage:
+        params: dict[str, object] = {"after": after, "limit": self.page_size, "wait": self.wait}
+        if self.event_types is not None and len(self.event_types) == 1:
+            params["type"] = next(iter(self.event_types))  # the feed filters and skips ahead
         response = await client.get(
             self.feed_url,
-            params={"after": after, "limit": self.page_size, "wait": self.wait},
+            params=params,
             headers={"Authorization": f"Bearer {await self.token()}"},
             timeout=self.wait + 10,
         )
         response.raise_for_status()
         return EventFeedPage.model_validate(response.json())
 
-    async def _apply(self, event: EventEnvelope) -> None:
-        if self.event_types is not None and event.type not in self.event_types:
-            await apply_event(self.runtime, self.name, event, _ignore)
-        else:
-            await apply_event(self.runtime, self.name, event, self.handler)
-
     async def poll_once(self, client: httpx.AsyncClient) -> int:
-        """Read one page after the stored cursor and apply it; returns how many were applied."""
+        """Read one page after the stored cursor and apply it in one transaction; returns how many ran.
+
+        The cursor moves to the page's ``next_after`` with the effects, so a crash before the
+        commit replays the page and a crash after it cannot apply anything twice.
+        """
         async with self.runtime.sessionmaker() as session:
             after = await read_cursor(session, self.runtime, self.name)
         page = await self._fetch(client, after)
-        applied = 0
-        for event in page.items:
-            await self._apply(event)
-            applied += 1
-        return applied
+        if page.next_after <= after:
+            return 0
+        return await apply_events(
+            self.runtime,
+            self.name,
+            page.items,
+            self.handler,
+            up_to=page.next_after,
+            wanted=self.event_types,
+        )
 
     async def run(self) -> None:
         """Follow the feed until cancelled, backing off while the source is unreachable."""
@@ -158,7 +183,3 @@ class FeedConsumer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-
-
-async def _ignore(_session: AsyncSession, _event: EventEnvelope) -> None:
-    """Events of types the consumer does not handle still move the cursor."""

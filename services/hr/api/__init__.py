@@ -2,4 +2,6 @@
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from services.hr.api import calendars, leave
+
+ROUTERS: list[APIRouter] = [calendars.router, leave.router]

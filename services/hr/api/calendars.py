@@ -1,0 +1,151 @@
+"""``/api/v1/hr/calendars``: the working calendar and leave types."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Query, Request, Response
+from sqlalchemy import delete, select
+
+from services.hr.api.deps import HrStaff
+from services.hr.db.models import CalendarDay, CalendarYear, LeaveType
+from services.hr.domain.calendar import working_days
+from services.hr.domain.leave import calendar_for
+from services.hr.schemas import (
+    CalendarRead,
+    CalendarUpdate,
+    LeaveTypeRead,
+    LeaveTypeUpdate,
+    SpecialDay,
+    WorkingDays,
+)
+from shared.kit.auth import CurrentPrincipal
+from shared.kit.concurrency import check_if_match, set_etag
+from shared.kit.errors import Unprocessable, not_found
+from shared.kit.routing import SessionDep, service_router
+
+router = service_router(prefix="/api/v1/hr", tags=["hr: calendar and leave types"])
+
+
+async def _read(session: SessionDep, year: int) -> CalendarRead:
+    configured = await session.scalar(select(CalendarYear).where(CalendarYear.year == year))
+    days = (
+        await session.scalars(
+            select(CalendarDay).where(CalendarDay.year == year).order_by(CalendarDay.day)
+        )
+    ).all()
+    return CalendarRead(
+        year=year,
+        configured=configured is not None,
+        note=configured.note
+        if configured
+        else f"{year} is not set up yet: only weekends are rest days",
+        holidays=[SpecialDay(date=d.day, name=d.name) for d in days if d.kind == "holiday"],
+        workdays=[SpecialDay(date=d.day, name=d.name) for d in days if d.kind == "workday"],
+        version=configured.version if configured else None,
+    )
+
+
+@router.get("/calendars/{year}", response_model=CalendarRead, summary="A year's working calendar")
+async def read_calendar(
+    year: int, session: SessionDep, _principal: CurrentPrincipal, response: Response
+) -> CalendarRead:
+    """Public holidays and make-up working days; ``configured: false`` means weekends only."""
+    calendar = await _read(session, year)
+    if calendar.version:
+        set_etag(response, calendar.version)
+    return calendar
+
+
+@router.put(
+    "/calendars/{year}", response_model=CalendarRead, summary="Set a year's working calendar"
+)
+async def set_calendar(
+    year: int,
+    payload: CalendarUpdate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    _hr: HrStaff,
+) -> CalendarRead:
+    """Replace the year's holidays and make-up days (HR). A make-up day must be a Saturday or Sunday."""
+    problems = []
+    for entry in [*payload.holidays, *payload.workdays]:
+        if entry.date.year != year:
+            problems.append(f"{entry.date} is not in {year}")
+    for entry in payload.workdays:
+        if entry.date.weekday() < 5:
+            problems.append(
+                f"{entry.date} is a weekday; only a weekend day can be a make-up working day"
+            )
+    both = {h.date for h in payload.holidays} & {w.date for w in payload.workdays}
+    problems += [f"{day} is both a holiday and a working day" for day in sorted(both)]
+    if len({h.date for h in payload.holidays}) != len(payload.holidays) or len(
+        {w.date for w in payload.workdays}
+    ) != len(payload.workdays):
+        problems.append("a date is listed twice")
+    if problems:
+        raise Unprocessable("; ".join(problems), code="invalid_calendar")
+    configured = await session.scalar(select(CalendarYear).where(CalendarYear.year == year))
+    if configured is None:
+        configured = CalendarYear(year=year, note=payload.note)
+        session.add(configured)
+    else:
+        check_if_match(request, configured.version)
+        configured.note = payload.note
+    await session.execute(delete(CalendarDay).where(CalendarDay.year == year))
+    for kind, entries in (("holiday", payload.holidays), ("workday", payload.workdays)):
+        for entry in entries:
+            session.add(CalendarDay(year=year, day=entry.date, kind=kind, name=entry.name))
+    await session.flush()
+    calendar = await _read(session, year)
+    set_etag(response, calendar.version or 1)
+    return calendar
+
+
+@router.get(
+    "/calendars/{year}/working-days", response_model=WorkingDays, summary="Count working days"
+)
+async def count_working_days(
+    year: int,
+    session: SessionDep,
+    _principal: CurrentPrincipal,
+    from_: Annotated[date, Query(alias="from")],
+    to: Annotated[date, Query()],
+) -> WorkingDays:
+    """Working days from ``from`` to ``to`` inclusive, by the calendar (weekends only where not set up)."""
+    if to < from_:
+        raise Unprocessable("'to' is before 'from'", code="dates_out_of_order")
+    if (to - from_).days > 3660:
+        raise Unprocessable("count at most ten years at a time", code="range_too_long")
+    years = set(range(from_.year, to.year + 1))
+    configured = set(
+        (await session.scalars(select(CalendarYear.year).where(CalendarYear.year.in_(years)))).all()
+    )
+    return WorkingDays(
+        from_date=from_,
+        to_date=to,
+        working_days=working_days(await calendar_for(session, from_, to), from_, to),
+        configured_years=sorted(configured),
+        unconfigured_years=sorted(years - configured),
+    )
+
+
+@router.get("/leave-types", response_model=list[LeaveTypeRead], summary="Leave types")
+async def list_leave_types(session: SessionDep, _principal: CurrentPrincipal) -> list[LeaveType]:
+    """Every leave type and how it is counted."""
+    return list((await session.scalars(select(LeaveType).order_by(LeaveType.code))).all())
+
+
+@router.patch("/leave-types/{code}", response_model=LeaveTypeRead, summary="Change a leave type")
+async def update_leave_type(
+    code: str, payload: LeaveTypeUpdate, request: Request, session: SessionDep, _hr: HrStaff
+) -> LeaveType:
+    """Rename, mark paid/unpaid, require a document, or retire a type (HR)."""
+    kind = await session.scalar(select(LeaveType).where(LeaveType.code == code))
+    if kind is None:
+        raise not_found("leave type", code)
+    check_if_match(request, kind.version)
+    for field, value in payload.model_dump(exclude_unset=True, exclude_none=True).items():
+        setattr(kind, field, value)
+    await session.flush()
+    return kind

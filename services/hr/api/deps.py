@@ -1,0 +1,37 @@
+"""Dependencies shared by the hr routers."""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from shared.contracts.principal import Principal
+from shared.kit.auth import CurrentPrincipal
+from shared.kit.errors import Forbidden
+from shared.kit.routing import runtime_of
+from shared.kit.service_client import ServiceClient
+
+
+def workflow_client(request: Request) -> ServiceClient:
+    """hr's client for calling workflow through the gateway."""
+    client: ServiceClient = runtime_of(request).extras["service_client"]
+    return client
+
+
+def today_of(request: Request) -> date:
+    """Today's date by the service's clock."""
+    clock: Callable[[], date] = runtime_of(request).extras["today"]
+    return clock()
+
+
+async def hr_staff(principal: CurrentPrincipal) -> Principal:
+    """HR (and admins) manage calendars, leave types and balances."""
+    if principal.has_role("hr", "admin"):
+        return principal
+    raise Forbidden("only HR may do this", code="hr_only")
+
+
+HrStaff = Annotated[Principal, Depends(hr_staff)]
+WorkflowClient = Annotated[ServiceClient, Depends(workflow_client)]
+Today = Annotated[date, Depends(today_of)]

@@ -1,0 +1,242 @@
+"""``/api/v1/hr/leave-balances``, ``/leave-requests`` and ``/absences``."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import Query, Request, Response
+from sqlalchemy import select
+
+from services.hr.api.deps import HrStaff, Today, WorkflowClient
+from services.hr.db.models import Employee, LeaveBalance, LeaveRequest
+from services.hr.domain import balances as balance_rules
+from services.hr.domain import directory
+from services.hr.domain import leave as leave_rules
+from services.hr.schemas import (
+    Absence,
+    AdjustmentCreate,
+    Allocation,
+    AllocationResult,
+    BalanceRead,
+    LeaveRequestCreate,
+    LeaveRequestRead,
+)
+from shared.contracts.page import Page
+from shared.kit.auth import CurrentPrincipal
+from shared.kit.concurrency import check_if_match, set_etag
+from shared.kit.errors import Forbidden, Unprocessable, not_found
+from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.routing import SessionDep, service_router
+
+router = service_router(prefix="/api/v1/hr", tags=["hr: leave"])
+
+
+@router.get("/leave-balances", response_model=list[BalanceRead], summary="Leave balances")
+async def list_balances(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    today: Today,
+    employee_id: Annotated[str, Query(description="`me` or an employee id")] = "me",
+    year: int | None = None,
+) -> list[LeaveBalance]:
+    """Entitled, adjusted, used, pending and remaining days per leave type that uses a balance."""
+    target = principal.employee_id if employee_id == "me" else _uuid(employee_id)
+    if target is None:
+        raise Unprocessable("this account is not linked to an employee", code="no_employee")
+    people = await directory.people_of(session, principal)
+    if people is not None and target not in people:
+        raise not_found("employee", target)
+    return await balance_rules.balances_of(session, target, year or today.year)
+
+
+def _uuid(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise Unprocessable(
+            f"{value!r} is neither 'me' nor an employee id", code="validation_error"
+        ) from exc
+
+
+@router.post(
+    "/leave-balances/allocate",
+    response_model=AllocationResult,
+    summary="Allocate a year's balances",
+)
+async def allocate_balances(
+    payload: Allocation, session: SessionDep, _hr: HrStaff
+) -> AllocationResult:
+    """Give every current employee the year's balances (statutory annual leave); safe to run again."""
+    result = await balance_rules.allocate(session, payload.year)
+    return AllocationResult(year=payload.year, **result)
+
+
+@router.post(
+    "/leave-balances/{balance_id}/adjustments",
+    response_model=BalanceRead,
+    summary="Adjust a balance",
+)
+async def adjust_balance(
+    balance_id: uuid.UUID,
+    payload: AdjustmentCreate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    hr: HrStaff,
+) -> LeaveBalance:
+    """Add or take away days with a reason (HR; audited)."""
+    held = await session.get(LeaveBalance, balance_id)
+    if held is None:
+        raise not_found("balance", balance_id)
+    check_if_match(request, held.version)
+    held = await balance_rules.adjust(session, held, payload.delta, payload.reason, hr.sub)
+    set_etag(response, held.version)
+    return held
+
+
+@router.post(
+    "/leave-requests", status_code=201, response_model=LeaveRequestRead, summary="Ask for leave"
+)
+async def create_leave_request(
+    payload: LeaveRequestCreate,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    workflow: WorkflowClient,
+) -> LeaveRequest:
+    """Compute the days from the calendar, reserve them, and start the ``leave`` approval.
+
+    Refused: dates in the wrong order (422), overlapping another pending or approved request
+    (409 ``leave_overlap``), more than the remaining balance (422 ``insufficient_leave_balance``),
+    a type that needs a document without one (422 ``document_required``).
+    """
+    employee_id = payload.employee_id or principal.employee_id
+    if employee_id is None:
+        raise Unprocessable("this account is not linked to an employee", code="no_employee")
+    if employee_id != principal.employee_id and not principal.has_role("hr", "admin"):
+        raise Forbidden("you may only ask leave for yourself", code="forbidden")
+    request = await leave_rules.submit(
+        session,
+        workflow,
+        principal,
+        employee_id=employee_id,
+        code=payload.leave_type,
+        start=payload.start_date,
+        end=payload.end_date,
+        start_portion=payload.start_portion,
+        end_portion=payload.end_portion,
+        reason=payload.reason,
+        attachment_ref=payload.attachment_ref,
+    )
+    response.headers["Location"] = f"/api/v1/hr/leave-requests/{request.id}"
+    set_etag(response, request.version)
+    return request
+
+
+@router.get("/leave-requests", response_model=Page[LeaveRequestRead], summary="List leave requests")
+async def list_leave_requests(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    params: PageParamsDep,
+    employee_id: Annotated[str | None, Query(description="`me` or an employee id")] = None,
+    status: str | None = None,
+    leave_type: str | None = None,
+) -> Page[LeaveRequestRead]:
+    """The caller's own, their people's (managers and department heads), or everyone's (HR)."""
+    query = select(LeaveRequest)
+    people = await directory.people_of(session, principal)
+    if people is not None:
+        query = query.where(LeaveRequest.employee_id.in_(people))
+    if employee_id:
+        target = principal.employee_id if employee_id == "me" else _uuid(employee_id)
+        query = query.where(LeaveRequest.employee_id == target)
+    if status:
+        query = query.where(LeaveRequest.status == status)
+    if leave_type:
+        query = query.where(LeaveRequest.leave_type == leave_type)
+    return await paginate(
+        session,
+        query,
+        params,
+        sortable={"start_date": LeaveRequest.start_date, "created_at": LeaveRequest.created_at},
+        id_column=LeaveRequest.id,
+        default_sort="-created_at",
+        to_item=LeaveRequestRead.model_validate,
+    )
+
+
+@router.get(
+    "/leave-requests/{request_id}", response_model=LeaveRequestRead, summary="Read a leave request"
+)
+async def read_leave_request(
+    request_id: uuid.UUID, response: Response, session: SessionDep, principal: CurrentPrincipal
+) -> LeaveRequest:
+    """One request the caller may see (404 otherwise)."""
+    request = await leave_rules.get_visible(
+        session, request_id, await directory.people_of(session, principal)
+    )
+    set_etag(response, request.version)
+    return request
+
+
+@router.post(
+    "/leave-requests/{request_id}/cancel",
+    response_model=LeaveRequestRead,
+    summary="Cancel a leave request",
+)
+async def cancel_leave_request(
+    request_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    workflow: WorkflowClient,
+    today: Today,
+) -> LeaveRequest:
+    """Before the start date the days come back at once; after it, the cancellation needs approval."""
+    leave = await leave_rules.get_visible(
+        session, request_id, await directory.people_of(session, principal)
+    )
+    check_if_match(request, leave.version)
+    leave = await leave_rules.cancel(session, workflow, principal, leave, today)
+    set_etag(response, leave.version)
+    return leave
+
+
+@router.get("/absences", response_model=list[Absence], summary="Who is away")
+async def list_absences(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    today: Today,
+    department_id: uuid.UUID | None = None,
+    on: Annotated[date | None, Query(alias="date", description="Defaults to today.")] = None,
+) -> list[Absence]:
+    """Approved leave covering the date, for a department and its sub-departments (or everyone)."""
+    if not principal.has_role("hr", "admin", "auditor", "gm") and principal.employee_id is None:
+        raise Forbidden("only employees see who is away", code="forbidden")
+    day = on or today
+    query = (
+        select(LeaveRequest, Employee.name)
+        .join(Employee, Employee.id == LeaveRequest.employee_id)
+        .where(
+            LeaveRequest.status.in_(("approved", "cancellation_pending")),
+            LeaveRequest.start_date <= day,
+            LeaveRequest.end_date >= day,
+        )
+    )
+    if department_id is not None:
+        scope = directory.subtree(await directory.departments(session), department_id)
+        query = query.where(Employee.department_id.in_(scope))
+    rows = (await session.execute(query.order_by(Employee.name))).tuples().all()
+    return [
+        Absence(
+            employee_id=leave.employee_id,
+            employee_name=name,
+            department_id=leave.department_id,
+            leave_type=leave.leave_type,
+            start_date=leave.start_date,
+            end_date=leave.end_date,
+            request_id=leave.id,
+        )
+        for leave, name in rows
+    ]

@@ -1,0 +1,103 @@
+"""hr's projection of org: employees and departments, applied from org's event feed."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.hr.db.models import Department, Employee
+from shared.contracts.events import EventEnvelope
+from shared.contracts.principal import Principal
+from shared.kit.db import utcnow
+
+ORG_EVENTS = {
+    "org.employee.created",
+    "org.employee.updated",
+    "org.employee.left",
+    "org.department.created",
+    "org.department.updated",
+}
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    return uuid.UUID(str(value)) if value else None
+
+
+async def apply_org_event(session: AsyncSession, event: EventEnvelope) -> None:
+    """Upsert the employee or department an org event describes (events carry the full record)."""
+    data = event.data
+    if event.type.startswith("org.employee."):
+        employee = await session.get(Employee, uuid.UUID(event.subject.id))
+        if employee is None:
+            employee = Employee(id=uuid.UUID(event.subject.id))
+            session.add(employee)
+        employee.employee_number = data["employee_number"]
+        employee.name = data["name"]
+        employee.department_id = uuid.UUID(data["department_id"])
+        employee.manager_id = _uuid(data.get("manager_id"))
+        employee.status = data["status"]
+        employee.employment_type = data.get("employment_type", "full_time")
+        employee.hire_date = date.fromisoformat(data["hire_date"])
+        employee.work_start_date = _date(data.get("work_start_date"))
+        employee.leave_date = _date(data.get("leave_date"))
+        employee.synced_at = utcnow()
+    elif event.type.startswith("org.department."):
+        department = await session.get(Department, uuid.UUID(event.subject.id))
+        if department is None:
+            department = Department(id=uuid.UUID(event.subject.id))
+            session.add(department)
+        department.code = data["code"]
+        department.name = data["name"]
+        department.parent_id = _uuid(data.get("parent_id"))
+        department.head_employee_id = _uuid(data.get("head_employee_id"))
+        department.synced_at = utcnow()
+    await session.flush()
+
+
+async def departments(session: AsyncSession) -> dict[uuid.UUID, Department]:
+    """Every department by id."""
+    return {d.id: d for d in (await session.scalars(select(Department))).all()}
+
+
+def subtree(tree: dict[uuid.UUID, Department], root: uuid.UUID) -> set[uuid.UUID]:
+    """``root`` and every department below it."""
+    found, changed = {root}, True
+    while changed:
+        changed = False
+        for department in tree.values():
+            if department.parent_id in found and department.id not in found:
+                found.add(department.id)
+                changed = True
+    return found
+
+
+async def people_of(session: AsyncSession, principal: Principal) -> set[uuid.UUID] | None:
+    """Whose leave the caller may see: None for everyone (HR, admin, auditor), else themself,
+    their direct reports and everyone in the departments they head (with sub-departments)."""
+    if principal.has_role("hr", "admin", "auditor") or principal.kind == "client":
+        return None
+    me = principal.employee_id
+    if me is None:
+        return set()
+    people = {me}
+    people |= set(
+        (await session.scalars(select(Employee.id).where(Employee.manager_id == me))).all()
+    )
+    tree = await departments(session)
+    headed = [d.id for d in tree.values() if d.head_employee_id == me]
+    if headed:
+        scope: set[uuid.UUID] = set()
+        for department_id in headed:
+            scope |= subtree(tree, department_id)
+        people |= set(
+            (
+                await session.scalars(select(Employee.id).where(Employee.department_id.in_(scope)))
+            ).all()
+        )
+    return people
