@@ -251,6 +251,7 @@ async def comment_instance(
     """Anyone who sees the request may comment; the comment joins its trail."""
     instance = await _visible_instance(ctx, instance_id)
     entry = HistoryEntry(
+        id=engine.history_id(),
         instance_id=instance.id,
         at=ctx.now,
         kind="comment",

@@ -25,6 +25,7 @@ from services.workflow.db.models import (
 )
 from services.workflow.domain import conditions
 from services.workflow.domain.directory import Directory
+from shared.contracts.ids import new_id
 from shared.contracts.principal import Principal
 from shared.kit.errors import Conflict, Forbidden, NotFound, Unprocessable, not_found
 from shared.kit.outbox import record_event
@@ -59,6 +60,24 @@ class Context:
 
 # ---- bookkeeping ---------------------------------------------------------------------------
 
+_last_history_id = 0
+
+
+def history_id() -> uuid.UUID:
+    """A UUIDv7 greater than every one this process gave before.
+
+    The trail is read ordered by ``at`` then ``id``, and every entry of one request shares the
+    same ``at``; plain UUIDv7s are random within a millisecond, so the trail came back shuffled
+    ("completed" before "step_completed"). Monotonic ids keep the order entries were written in.
+    """
+    global _last_history_id
+    candidate = new_id()
+    if candidate.int <= _last_history_id:
+        candidate = uuid.UUID(int=_last_history_id + 1)
+    _last_history_id = candidate.int
+    return candidate
+
+
 
 def _history(
     ctx: Context,
@@ -72,6 +91,7 @@ def _history(
 ) -> None:
     ctx.session.add(
         HistoryEntry(
+            id=history_id(),
             instance_id=instance.id,
             at=ctx.now,
             kind=kind,
