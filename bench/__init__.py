@@ -1,0 +1,1 @@
+"""Benchmarks of the running platform; see bench/README.md."""
