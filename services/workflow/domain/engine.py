@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -76,7 +76,6 @@ def history_id() -> uuid.UUID:
         candidate = uuid.UUID(int=_last_history_id + 1)
     _last_history_id = candidate.int
     return candidate
-
 
 
 def _history(
@@ -244,6 +243,8 @@ async def _new_task(
     status: str,
 ) -> Task:
     substitute = await substitute_for(ctx, approver, instance.definition_key)
+    if substitute == instance.requester_employee_id:
+        substitute = None  # a requester never approves their own request, not even as a substitute
     due = _due(step, ctx.now) if status == "pending" else None
     task = Task(
         instance_id=instance.id,
@@ -382,6 +383,16 @@ def check_data(definition: Definition, data: dict[str, Any]) -> None:
                     f"the request data lacks {', '.join(sorted(missing))}, which step {step['key']!r} needs",
                     code="invalid_request_data",
                 )
+            # Evaluated now, not when the step is reached: a value the condition cannot use
+            # ("amount": "lots") would otherwise fail a later approver's decision with a 500.
+            try:
+                conditions.evaluate(step["condition"], data)
+            except conditions.ConditionError as exc:
+                raise Unprocessable(
+                    f"step {step['key']!r} cannot apply its condition "
+                    f"{step['condition']!r} to the request data: {exc}",
+                    code="invalid_request_data",
+                ) from exc
 
 
 async def start(
@@ -432,6 +443,17 @@ async def lock_instance(ctx: Context, instance_id: uuid.UUID) -> Instance:
     )
     if ctx.session.bind.dialect.name == "postgresql":
         query = query.with_for_update()
+    else:
+        # SQLite has no row locks and reads outside a transaction: two approvers of one step
+        # both read "pending", and the loser then hit the version check inside an autoflush
+        # (a 412 instead of a 409). A no-op write first takes the database's write lock, so a
+        # concurrent decision waits and then reads the state the first one committed.
+        await ctx.session.execute(
+            update(Instance)
+            .where(Instance.id == instance_id)
+            .values(version=Instance.version, updated_at=Instance.updated_at)
+            .execution_options(synchronize_session=False)
+        )
     instance = await ctx.session.scalar(query)
     if instance is None:
         raise not_found("instance", instance_id)
@@ -448,6 +470,8 @@ async def may_act(ctx: Context, task: Task, instance: Instance) -> uuid.UUID | N
         return owner if owner != me else None
     if me == task.original_assignee_id:
         return None
+    if me == instance.requester_employee_id:
+        raise _not_yours(task)  # not even as the approver's substitute
     for person in {task.assignee_employee_id, owner}:
         if await substitute_for(ctx, person, instance.definition_key) == me:
             return person
@@ -541,7 +565,9 @@ async def _approve(
     tasks = await _step_tasks(ctx, instance, task.step_index)
     step_done = True
     if mode == "all":
-        step_done = all(t.status == "approved" for t in tasks if t.status != "cancelled")
+        # Every approver still asked must approve; a task handed on (transferred, escalated)
+        # is replaced by its successor's, so only open tasks keep the step waiting.
+        step_done = not any(t.status in ("pending", "waiting") for t in tasks)
     elif mode == "sequential":
         waiting = [t for t in tasks if t.status == "waiting"]
         if waiting:
@@ -743,8 +769,12 @@ async def handle_deadline(ctx: Context, task_id: uuid.UUID) -> str | None:
         )
         _history(ctx, instance, "reminded", task=task, reminder=task.reminders_sent)
         if deadline.get("repeat_hours"):
-            task.due_at = task.due_at + timedelta(hours=float(deadline["repeat_hours"]))
-            task.sort_due = task.due_at
+            # The next reminder is the first repeat after now: a sweep that ran late (or twice
+            # at one moment) sends one reminder, not one per missed interval.
+            repeat = timedelta(hours=float(deadline["repeat_hours"]))
+            next_due = task.due_at + repeat * ((ctx.now - task.due_at) // repeat + 1)
+            task.due_at = next_due
+            task.sort_due = next_due
         else:
             task.deadline_done = True
         instance.updated_at = ctx.now
