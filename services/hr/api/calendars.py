@@ -20,6 +20,7 @@ from services.hr.schemas import (
 )
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
+from shared.kit.db import utcnow
 from shared.kit.errors import Unprocessable, not_found
 from shared.kit.routing import SessionDep, service_router
 
@@ -92,6 +93,9 @@ async def set_calendar(
     else:
         check_if_match(request, configured.version)
         configured.note = payload.note
+        # The days live in their own rows: touch the year so its version (the ETag) moves even
+        # when only the days change, or a stale If-Match would silently overwrite them.
+        configured.updated_at = utcnow()
     await session.execute(delete(CalendarDay).where(CalendarDay.year == year))
     for kind, entries in (("holiday", payload.holidays), ("workday", payload.workdays)):
         for entry in entries:

@@ -77,7 +77,7 @@ async def _event(
             "leave_type": request.leave_type,
             "start_date": request.start_date.isoformat(),
             "end_date": request.end_date.isoformat(),
-            "days": str(request.days),
+            "days": f"{request.days:.1f}",  # as the API writes days, before and after a reload
             "status": request.status,
             **extra,
         },
@@ -194,7 +194,13 @@ async def _start_approval(
     subject_type: str,
     title: str,
 ) -> uuid.UUID:
-    # The request id is the idempotency key: a retried call can never start a second approval.
+    # The idempotency key: a retried call can never start a second approval. A cancellation
+    # may be asked again after a refused one, so its key also carries the request's version
+    # (it moved when the refusal came back); otherwise workflow would replay the answer it
+    # stored for the first, already closed, approval and the request would wait forever.
+    key = f"{subject_type}:{request.id}"
+    if subject_type == CANCELLATION_TYPE:
+        key = f"{key}:{request.version}"
     response = await workflow.request(
         "POST",
         "/api/v1/workflow/instances",
@@ -210,7 +216,7 @@ async def _start_approval(
                 "cancellation": subject_type == CANCELLATION_TYPE,
             },
         },
-        headers={"Idempotency-Key": f"{subject_type}:{request.id}"},
+        headers={"Idempotency-Key": key},
     )
     if response.status_code != 201:
         raise ServiceUnavailable(

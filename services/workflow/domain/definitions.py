@@ -3,6 +3,7 @@
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.workflow.db.models import Definition
@@ -72,5 +73,11 @@ async def revise(
         **_body(payload),
     )
     session.add(definition)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            f"definition {key!r} was changed at the same moment; read it again",
+            code="concurrent_revision",
+        ) from exc
     return definition
