@@ -1,6 +1,7 @@
 """Starts the real platform (``officina up``) for end-to-end tests and stops it cleanly."""
 
 import asyncio
+import re
 import os
 import signal
 import socket
@@ -72,6 +73,10 @@ class RunningPlatform:
         response.raise_for_status()
         return str(response.json()["access_token"])
 
+    def demo_passwords(self) -> dict[str, str]:
+        """The demo accounts' passwords, as ``officina up --demo`` printed them."""
+        return dict(re.findall(r"^\s+(\S+)\s+(\S+)\s+roles:", self.log(), re.M))
+
     def drop_schemas(self) -> None:
         """Remove the PostgreSQL schemas this platform made (nothing to do on SQLite)."""
         prefix = self.env.get("OFFICINA_SCHEMA_PREFIX")
@@ -107,6 +112,7 @@ def start_platform(
     postgres_url: str | None = None,
     extra_env: dict[str, str] | None = None,
     timeout: float = 60.0,
+    demo: bool = False,
 ) -> RunningPlatform:
     """Run ``officina up`` on free ports with its own data dir (and PostgreSQL schemas)."""
     port = free_port_block()
@@ -137,6 +143,7 @@ def start_platform(
                 str(port),
                 "--data-dir",
                 str(data_dir),
+                *(["--demo"] if demo else []),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
