@@ -1,0 +1,242 @@
+"""``/calendars/{year}``, ``/calendars/{year}/working-days`` and ``/leave-types``."""
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.hr.conftest import API, HrService, assert_problem
+
+NATIONAL_DAY_2025: dict[str, Any] = {
+    "holidays": [{"date": f"2025-10-0{n}", "name": "国庆节"} for n in range(1, 9)],
+    "workdays": [
+        {"date": "2025-09-28", "name": "调休上班"},
+        {"date": "2025-10-11", "name": "调休上班"},
+    ],
+    "note": "国务院办公厅 2025 年部分节假日安排",
+}
+
+
+async def put_calendar(
+    hr: HrService, year: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> httpx.Response:
+    return await hr.client.put(f"{API}/calendars/{year}", json=body, headers=headers or hr.hr())
+
+
+async def test_a_year_not_set_up_has_weekends_only_and_says_so(hr: HrService) -> None:
+    response = await hr.client.get(f"{API}/calendars/2031", headers=hr.employee(None))
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["configured"] is False
+    assert (body["holidays"], body["workdays"], body["version"]) == ([], [], None)
+    assert "not set up" in body["note"]
+    assert "etag" not in response.headers
+
+
+async def test_hr_sets_up_a_year_and_everyone_reads_it(hr: HrService) -> None:
+    created = await put_calendar(hr, 2025, NATIONAL_DAY_2025)
+
+    assert created.status_code == 200, created.text
+    assert created.headers["etag"] == '"1"'
+    body = created.json()
+    assert body["configured"] is True
+    assert body["note"] == NATIONAL_DAY_2025["note"]
+    assert [h["date"] for h in body["holidays"]] == [f"2025-10-0{n}" for n in range(1, 9)]
+    assert body["workdays"] == NATIONAL_DAY_2025["workdays"]
+
+    read = await hr.client.get(f"{API}/calendars/2025", headers=hr.employee(None))
+    assert read.status_code == 200
+    assert read.json() == body
+    assert read.headers["etag"] == '"1"'
+
+
+async def test_putting_again_replaces_the_days(hr: HrService) -> None:
+    await put_calendar(hr, 2025, NATIONAL_DAY_2025)
+
+    replaced = await put_calendar(
+        hr, 2025, {"holidays": [{"date": "2025-05-01", "name": "劳动节"}], "note": "劳动节"}
+    )
+
+    assert replaced.status_code == 200, replaced.text
+    assert replaced.json()["holidays"] == [{"date": "2025-05-01", "name": "劳动节"}]
+    assert replaced.json()["workdays"] == []
+    assert replaced.json()["version"] == 2
+
+
+async def test_changing_only_the_days_gives_a_new_version(hr: HrService) -> None:
+    """The ETag must change with the content, or a stale If-Match would overwrite it."""
+    first = await put_calendar(hr, 2025, NATIONAL_DAY_2025)
+    changed = {**NATIONAL_DAY_2025, "holidays": NATIONAL_DAY_2025["holidays"][:3]}
+
+    second = await put_calendar(hr, 2025, changed, {**hr.hr(), "If-Match": first.headers["etag"]})
+
+    assert second.status_code == 200, second.text
+    assert second.headers["etag"] != first.headers["etag"]
+    stale = await put_calendar(
+        hr, 2025, NATIONAL_DAY_2025, {**hr.hr(), "If-Match": first.headers["etag"]}
+    )
+    assert_problem(stale, 412, "version_mismatch")
+
+
+async def test_a_stale_if_match_is_refused(hr: HrService) -> None:
+    await put_calendar(hr, 2025, NATIONAL_DAY_2025)
+    await put_calendar(hr, 2025, {**NATIONAL_DAY_2025, "note": "修订"})
+
+    stale = await put_calendar(hr, 2025, NATIONAL_DAY_2025, {**hr.hr(), "If-Match": '"1"'})
+
+    assert_problem(stale, 412, "version_mismatch")
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        pytest.param(
+            {"workdays": [{"date": "2025-10-10"}]}, "is a weekday", id="a-weekday-as-make-up-day"
+        ),
+        pytest.param({"holidays": [{"date": "2024-10-01"}]}, "is not in 2025", id="another-year"),
+        pytest.param(
+            {"holidays": [{"date": "2025-10-11"}], "workdays": [{"date": "2025-10-11"}]},
+            "both a holiday and a working day",
+            id="holiday-and-workday",
+        ),
+        pytest.param(
+            {"holidays": [{"date": "2025-10-01"}, {"date": "2025-10-01"}]},
+            "listed twice",
+            id="twice",
+        ),
+    ],
+)
+async def test_an_invalid_calendar_is_refused(
+    hr: HrService, body: dict[str, Any], fragment: str
+) -> None:
+    response = await put_calendar(hr, 2025, body)
+
+    problem = assert_problem(response, 422, "invalid_calendar")
+    assert fragment in problem["detail"]
+    after = await hr.client.get(f"{API}/calendars/2025", headers=hr.hr())
+    assert after.json()["configured"] is False
+
+
+@pytest.mark.parametrize("roles", [("employee",), ("gm",), ("auditor",)], ids=lambda r: r[0])
+async def test_only_hr_sets_up_a_calendar(hr: HrService, roles: tuple[str, ...]) -> None:
+    response = await put_calendar(hr, 2025, NATIONAL_DAY_2025, hr.as_user(*roles))
+
+    assert_problem(response, 403, "hr_only")
+
+
+async def test_an_admin_may_set_up_a_calendar(hr: HrService) -> None:
+    response = await put_calendar(hr, 2025, NATIONAL_DAY_2025, hr.admin())
+
+    assert response.status_code == 200, response.text
+
+
+async def test_reading_needs_a_token(hr: HrService) -> None:
+    response = await hr.client.get(f"{API}/calendars/2025")
+
+    assert_problem(response, 401)
+
+
+async def count(hr: HrService, year: int, start: str, end: str) -> httpx.Response:
+    return await hr.client.get(
+        f"{API}/calendars/{year}/working-days",
+        params={"from": start, "to": end},
+        headers=hr.employee(None),
+    )
+
+
+async def test_working_days_count_holidays_and_make_up_days(hr: HrService) -> None:
+    await put_calendar(hr, 2025, NATIONAL_DAY_2025)
+
+    response = await count(hr, 2025, "2025-09-27", "2025-10-12")
+
+    assert response.status_code == 200, response.text
+    # 29, 30 Sep; 9, 10 Oct; and the two make-up days 28 Sep and 11 Oct
+    assert response.json() == {
+        "from": "2025-09-27",
+        "to": "2025-10-12",
+        "working_days": 6,
+        "configured_years": [2025],
+        "unconfigured_years": [],
+    }
+
+
+async def test_working_days_of_a_year_not_set_up_are_weekdays_and_it_says_so(
+    hr: HrService,
+) -> None:
+    response = await count(hr, 2026, "2026-10-01", "2026-10-08")
+
+    assert response.status_code == 200, response.text
+    assert response.json()["working_days"] == 6
+    assert response.json()["configured_years"] == []
+    assert response.json()["unconfigured_years"] == [2026]
+
+
+async def test_working_days_across_a_set_up_year_and_one_not(hr: HrService) -> None:
+    await put_calendar(hr, 2025, {"holidays": [{"date": "2025-12-31", "name": "测试"}]})
+
+    response = await count(hr, 2025, "2025-12-29", "2026-01-02")
+
+    assert response.json()["working_days"] == 4  # 29, 30 Dec; 1, 2 Jan
+    assert response.json()["configured_years"] == [2025]
+    assert response.json()["unconfigured_years"] == [2026]
+
+
+async def test_working_days_with_to_before_from_is_refused(hr: HrService) -> None:
+    assert_problem(await count(hr, 2025, "2025-10-08", "2025-10-01"), 422, "dates_out_of_order")
+
+
+async def test_working_days_over_more_than_ten_years_is_refused(hr: HrService) -> None:
+    assert_problem(await count(hr, 2025, "2025-01-01", "2036-01-01"), 422, "range_too_long")
+
+
+EXPECTED_TYPES = {
+    # code: paid, uses_balance, day_basis, min_unit, requires_document
+    "annual": (True, True, "working", "0.5", False),
+    "sick": (True, False, "working", "0.5", True),
+    "personal": (False, False, "working", "0.5", False),
+    "marriage": (True, False, "calendar", "1.0", True),
+    "maternity": (True, False, "calendar", "1.0", True),
+    "paternity": (True, False, "calendar", "1.0", True),
+    "bereavement": (True, False, "calendar", "1.0", False),
+    "compensatory": (True, True, "working", "0.5", False),
+}
+
+
+async def test_the_eight_leave_types_are_seeded(hr: HrService) -> None:
+    response = await hr.client.get(f"{API}/leave-types", headers=hr.employee(None))
+
+    assert response.status_code == 200, response.text
+    types = {t["code"]: t for t in response.json()}
+    assert {
+        code: (t["paid"], t["uses_balance"], t["day_basis"], t["min_unit"], t["requires_document"])
+        for code, t in types.items()
+    } == EXPECTED_TYPES
+    assert all(t["active"] and t["name"] and t["name_en"] for t in types.values())
+    assert types["annual"]["name"] == "年休假"
+
+
+async def test_hr_changes_a_leave_type_with_if_match(hr: HrService) -> None:
+    changed = await hr.client.patch(
+        f"{API}/leave-types/personal",
+        json={"requires_document": True},
+        headers={**hr.hr(), "If-Match": '"1"'},
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["requires_document"] is True
+    assert changed.json()["version"] == 2
+
+    stale = await hr.client.patch(
+        f"{API}/leave-types/personal",
+        json={"paid": True},
+        headers={**hr.hr(), "If-Match": '"1"'},
+    )
+    assert_problem(stale, 412)
+    refused = await hr.client.patch(
+        f"{API}/leave-types/personal", json={"paid": True}, headers=hr.employee(None)
+    )
+    assert_problem(refused, 403, "hr_only")
+    missing = await hr.client.patch(
+        f"{API}/leave-types/sabbatical", json={"paid": True}, headers=hr.hr()
+    )
+    assert_problem(missing, 404)
