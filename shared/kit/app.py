@@ -26,7 +26,7 @@ from shared.kit.routing import SessionDep, runtime_of, service_router
 from shared.kit.runtime import ServiceRuntime
 from shared.kit.settings import ServiceSettings
 from shared.kit.tables import KitTables
-from shared.kit.tokens import JwksVerifier, TokenVerifier
+from shared.kit.tokens import JwksVerifier, KeySetVerifier, TokenVerifier
 
 log = logging.getLogger("officina.service")
 
@@ -59,6 +59,11 @@ def _health_router(service: str) -> APIRouter:
         except Exception as exc:
             return problem_response(
                 request, 503, detail=f"database unreachable: {type(exc).__name__}"
+            )
+        verifier = runtime.verifier
+        if isinstance(verifier, KeySetVerifier) and not verifier.has_keys and not await verifier.refresh():
+            return problem_response(
+                request, 503, detail="the gateway's token-signing keys are not loaded yet", code="keys_missing"
             )
         if revision != expected:
             return problem_response(
@@ -177,6 +182,11 @@ def create_service_app(
         )
         app.state.runtime = runtime
         publisher.start()
+        warming = (
+            asyncio.get_running_loop().create_task(token_verifier.warm(), name="jwks-warm")
+            if isinstance(token_verifier, JwksVerifier)
+            else None
+        )
         stoppers = []
         try:
             for starter in starters:
@@ -188,6 +198,10 @@ def create_service_app(
             for stop in reversed(stoppers):
                 with contextlib.suppress(Exception):
                     await stop()
+            if warming is not None:
+                warming.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await warming
             await publisher.stop()
             await engine.dispose()
 

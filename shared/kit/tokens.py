@@ -154,6 +154,11 @@ class KeySetVerifier:
         """Fetch the key set again; False when nothing new can be learned."""
         return False
 
+    @property
+    def has_keys(self) -> bool:
+        """True once at least one signing key is known."""
+        return bool(self._keys)
+
     async def verify(self, token: str) -> Principal:
         """The caller of ``token``; Unauthorized for anything not signed, current and ours."""
         cached = self._verified.get(token)
@@ -178,7 +183,9 @@ class KeySetVerifier:
         if not isinstance(kid, str):
             raise Unauthorized("the token names no signing key", code="invalid_token")
         key = self._keys.get(kid)
-        if key is None and await self.refresh():
+        if key is None:
+            # Another request may have refreshed meanwhile: look again whatever refresh says.
+            await self.refresh()
             key = self._keys.get(kid)
         if key is None:
             raise Unauthorized("the token was signed by an unknown key", code="invalid_token")
@@ -228,11 +235,10 @@ class JwksVerifier(KeySetVerifier):
 
     async def refresh(self) -> bool:
         async with self._lock:
-            # Until the first key set arrives (the gateway may still be starting), retry often.
-            interval = self.min_refresh_interval if self._keys else 0.5
-            if time.monotonic() - self._last_fetch < interval:
+            # With no key yet (the gateway may still be starting) every call tries; afterwards an
+            # unknown kid triggers at most one fetch per interval, so junk tokens cannot flood it.
+            if self._keys and time.monotonic() - self._last_fetch < self.min_refresh_interval:
                 return False
-            self._last_fetch = time.monotonic()
             try:
                 if self._client is not None:
                     response = await self._client.get(self.jwks_url, timeout=5)
@@ -243,4 +249,12 @@ class JwksVerifier(KeySetVerifier):
                 self.load_jwks(response.json())
             except (httpx.HTTPError, ValueError):
                 return False
+            self._last_fetch = time.monotonic()
             return True
+
+    async def warm(self, attempts: int = 120, pause: float = 0.5) -> None:
+        """Fetch the key set at start-up, retrying while the gateway comes up."""
+        for _ in range(attempts):
+            if self._keys or await self.refresh():
+                return
+            await asyncio.sleep(pause)
