@@ -213,6 +213,27 @@ async def test_overlapping_an_approved_request_is_refused_and_a_rejected_one_is_
     assert again.status_code == 201, again.text
 
 
+async def test_a_morning_off_and_an_afternoon_off_on_the_same_day_do_not_overlap(
+    hr: HrService, company: Company
+) -> None:
+    await hr.allocate()
+    morning = await ask_ok(
+        hr, hr.employee(company.employee), "2025-06-16", "2025-06-17", end_portion="morning"
+    )
+    afternoon = await hr.ask(
+        hr.employee(company.employee), "2025-06-17", "2025-06-18", start_portion="afternoon"
+    )
+    assert afternoon.status_code == 201, afternoon.text
+    assert (morning["days"], afternoon.json()["days"]) == ("1.5", "1.5")
+    assert_problem(
+        await hr.ask(
+            hr.employee(company.employee), "2025-06-17", "2025-06-17", end_portion="morning"
+        ),
+        409,
+        "leave_overlap",
+    )
+
+
 async def test_someone_elses_leave_on_the_same_days_is_no_overlap(
     hr: HrService, company: Company
 ) -> None:

@@ -29,6 +29,18 @@ SUBJECT_TYPE = "leave_request"
 CANCELLATION_TYPE = "leave_cancellation"
 
 
+def half_day_span(start: date, start_portion: str, end: date, end_portion: str) -> tuple[int, int]:
+    """A leave as a half-open range of half days, so a morning and an afternoon can sit side by side."""
+    first = start.toordinal() * 2 + (1 if start_portion == "afternoon" else 0)
+    last = end.toordinal() * 2 + (1 if end_portion == "morning" else 2)
+    return first, last
+
+
+def spans_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """True when two half-day ranges share a half day."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
 async def calendar_for(session: AsyncSession, start: date, end: date) -> Calendar:
     """The special days between two dates."""
     rows = (
@@ -134,15 +146,29 @@ async def submit(
             f"{kind.name_en} leave is taken in units of {kind.min_unit} day",
             code="invalid_leave_unit",
         )
-    overlapping = await session.scalar(
-        select(LeaveRequest.id)
-        .where(
-            LeaveRequest.employee_id == employee_id,
-            LeaveRequest.status.in_(LIVE),
-            LeaveRequest.start_date <= end,
-            LeaveRequest.end_date >= start,
+    candidates = (
+        await session.scalars(
+            select(LeaveRequest).where(
+                LeaveRequest.employee_id == employee_id,
+                LeaveRequest.status.in_(LIVE),
+                LeaveRequest.start_date <= end,
+                LeaveRequest.end_date >= start,
+            )
         )
-        .limit(1)
+    ).all()
+    wanted = half_day_span(start, start_portion, end, end_portion)
+    overlapping = next(
+        (
+            other.id
+            for other in candidates
+            if spans_overlap(
+                wanted,
+                half_day_span(
+                    other.start_date, other.start_portion, other.end_date, other.end_portion
+                ),
+            )
+        ),
+        None,
     )
     if overlapping:
         raise Conflict(
