@@ -1,8 +1,8 @@
 """Starts the real platform (``officina up``) for end-to-end tests and stops it cleanly."""
 
 import asyncio
-import re
 import os
+import re
 import signal
 import socket
 import subprocess

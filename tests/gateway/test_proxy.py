@@ -3,7 +3,6 @@
 import hashlib
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 
 import aiohttp
 import httpx
@@ -12,6 +11,7 @@ import pytest
 from shared.contracts.principal import SERVICES
 from shared.kit.testing import bearer
 from tests.gateway.conftest import GatewayUnderTest, MakeGateway, pattern_bytes
+from tests.problems import assert_problem
 
 PROBLEM_JSON = "application/problem+json"
 HOP_BY_HOP_SENT = {
@@ -30,16 +30,6 @@ def seen_headers(echo: httpx.Response) -> dict[str, list[str]]:
     for name, value in echo.json()["headers"]:
         headers.setdefault(name, []).append(value)
     return headers
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert body["code"] == code
-    assert body["request_id"] == response.headers["x-request-id"]
-    return body
 
 
 async def chunks_of(data: bytes, size: int = 64 * 1024) -> AsyncIterator[bytes]:

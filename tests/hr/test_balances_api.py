@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import httpx
 
-from tests.hr.conftest import API, YEAR, Company, HrService, assert_problem
+from tests.hr.conftest import API, YEAR, Company, HrService
+from tests.problems import assert_problem
 
 
 async def test_allocation_gives_every_current_employee_their_balances(

@@ -5,7 +5,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.hr.conftest import API, HrService, assert_problem
+from tests.hr.conftest import API, HrService
+from tests.problems import assert_problem
 
 NATIONAL_DAY_2025: dict[str, Any] = {
     "holidays": [{"date": f"2025-10-0{n}", "name": "国庆节"} for n in range(1, 9)],

@@ -13,7 +13,8 @@ import pytest
 
 from shared.contracts.events import EventEnvelope, EventSubject
 from shared.kit.consumer import read_cursor
-from tests.hr.conftest import API, YEAR, Company, HrService, assert_problem
+from tests.hr.conftest import API, YEAR, Company, HrService
+from tests.problems import assert_problem
 
 # TODAY is Wednesday 2025-06-11; the week after it runs from Monday 16 to Friday 20 June.
 

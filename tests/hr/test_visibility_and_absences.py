@@ -4,7 +4,8 @@ from typing import Any
 
 import httpx
 
-from tests.hr.conftest import API, Company, HrService, assert_problem
+from tests.hr.conftest import API, Company, HrService
+from tests.problems import assert_problem
 
 
 async def requests_of_everyone(hr: HrService, company: Company) -> dict[str, dict[str, Any]]:

@@ -126,17 +126,3 @@ async def eventually(
         if time.monotonic() > deadline:
             pytest.fail(f"condition not met within {within} s")
         await asyncio.sleep(interval)
-
-
-def assert_problem(
-    response: httpx.Response, status: int, code: str | None = None
-) -> dict[str, Any]:
-    """The response is an RFC 9457 problem with ``status`` (and ``code``); returns its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert body["title"]
-    if code is not None:
-        assert body["code"] == code, body
-    return body

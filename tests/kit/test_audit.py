@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from tests.kit.conftest import AUDIT_LOG, NOTES, NotesService, assert_problem
+from tests.kit.conftest import AUDIT_LOG, NOTES, NotesService
+from tests.problems import assert_problem
 
 
 async def audit_entries(notes: NotesService, **params: Any) -> list[dict[str, Any]]:

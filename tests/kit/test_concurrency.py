@@ -5,7 +5,8 @@ import asyncio
 import httpx
 import pytest
 
-from tests.kit.conftest import NOTES, NotesService, assert_problem
+from tests.kit.conftest import NOTES, NotesService
+from tests.problems import assert_problem
 
 
 async def test_reading_a_note_sends_its_version_as_etag(notes: NotesService) -> None:

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.kit.conftest import EVENTS, NOTES, NotesService, assert_problem, eventually
+from tests.kit.conftest import EVENTS, NOTES, NotesService, eventually
+from tests.problems import assert_problem
 
 SLOW_NOTES = "/api/v1/notes/slow-notes"
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.kit.conftest import NOTES, NotesService, assert_problem, eventually
+from tests.kit.conftest import NOTES, NotesService, eventually
+from tests.problems import assert_problem
 
 SLOW_NOTES = "/api/v1/notes/slow-notes"
 

@@ -6,7 +6,8 @@ import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from shared.contracts.money import Money, money
-from tests.kit.conftest import NOTES, NotesService, assert_problem
+from tests.kit.conftest import NOTES, NotesService
+from tests.problems import assert_problem
 
 
 class Invoice(BaseModel):

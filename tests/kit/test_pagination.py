@@ -13,8 +13,9 @@ from sqlalchemy import insert
 
 from shared.contracts.ids import new_id
 from shared.kit.db import create_engine_for
-from tests.kit.conftest import NOTES, NotesService, assert_problem
+from tests.kit.conftest import NOTES, NotesService
 from tests.kit.sample_app import Note
+from tests.problems import assert_problem
 
 ROWS = 1000
 PAGE = 37

@@ -2,7 +2,8 @@
 
 import re
 
-from tests.kit.conftest import AUDIT_LOG, NOTES, NotesService, assert_problem
+from tests.kit.conftest import AUDIT_LOG, NOTES, NotesService
+from tests.problems import assert_problem
 
 
 async def test_unknown_route_is_a_404_problem(notes: NotesService) -> None:

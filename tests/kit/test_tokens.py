@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared.kit.testing import TokenMinter, bearer
 from shared.kit.tokens import SigningKey, issue_access_token
-from tests.kit.conftest import AUDIT_LOG, NOTES, NotesService, assert_problem
+from tests.kit.conftest import AUDIT_LOG, NOTES, NotesService
+from tests.problems import assert_problem
 
 
 def _b64(data: Mapping[str, object]) -> str:

@@ -200,19 +200,6 @@ def csv_rows(rows: Iterable[Iterable[object]], header: str = IMPORT_HEADER) -> s
     return "\n".join([header, *(",".join(str(v) for v in row) for row in rows)]) + "\n"
 
 
-def assert_problem(
-    response: httpx.Response, status: int, code: str | None = None
-) -> dict[str, Any]:
-    """The response is an RFC 9457 problem with ``status`` (and ``code``); returns its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    if code is not None:
-        assert body["code"] == code, body
-    return body
-
-
 @pytest.fixture
 async def org(
     database_url: TestDatabase, minter: TokenMinter, tmp_path: Path

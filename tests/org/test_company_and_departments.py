@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from services.org.reference import load_reference_data
-from tests.org.conftest import API, OrgService, assert_problem
+from tests.org.conftest import API, OrgService
+from tests.problems import assert_problem
 
 SEVEN = {
     "GMO": ("总经理办公室", "General Manager's Office"),

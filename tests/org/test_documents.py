@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 
-from tests.org.conftest import API, OrgService, assert_problem
+from tests.org.conftest import API, OrgService
+from tests.problems import assert_problem
 
 DOCS = f"{API}/documents"
 

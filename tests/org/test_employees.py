@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.org.conftest import API, OrgService, assert_problem
+from tests.org.conftest import API, OrgService
+from tests.problems import assert_problem
 
 PERSONAL = {"id_number": "310101199001011234", "birth_date": "1990-01-01"}
 

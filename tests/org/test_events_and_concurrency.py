@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from tests.org.conftest import API, EVENTS, OrgService, assert_problem, csv_rows
+from tests.org.conftest import API, EVENTS, OrgService, csv_rows
+from tests.problems import assert_problem
 
 
 def only(events: list[dict[str, Any]], event_type: str) -> dict[str, Any]:

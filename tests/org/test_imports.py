@@ -4,7 +4,8 @@ from typing import Any
 
 import httpx
 
-from tests.org.conftest import API, IMPORT_HEADER, OrgService, assert_problem, csv_rows
+from tests.org.conftest import API, IMPORT_HEADER, OrgService, csv_rows
+from tests.problems import assert_problem
 
 SURNAMES = "王李张刘陈杨黄赵吴周"
 GIVEN = "伟芳娜敏静丽强磊军洋"

@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from tests.org.conftest import API, OrgService, assert_problem
+from tests.org.conftest import API, OrgService
+from tests.problems import assert_problem
 
 
 async def chain(org: OrgService, employee: dict[str, Any], levels: int = 1) -> list[tuple]:

@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 
-from tests.org.conftest import API, OrgService, assert_problem, csv_rows
+from tests.org.conftest import API, OrgService, csv_rows
+from tests.problems import assert_problem
 
 COUNT = 1_000
 CHINESE = ["王伟", "李娜", "张敏", "刘洋", "陈静", "杨磊", "赵丽", "黄强", "周杰", "吴芳"]

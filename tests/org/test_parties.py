@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from tests.org.conftest import API, OrgService, assert_problem
+from tests.org.conftest import API, OrgService
+from tests.problems import assert_problem
 
 CREDIT_CODE = "91440300MA5F88881K"
 

@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 
-from tests.workflow.conftest import WorkflowService, assert_problem, kinds
+from tests.problems import assert_problem
+from tests.workflow.conftest import WorkflowService, kinds
 
 
 def step(key: str, *approvers: dict[str, Any], **fields: Any) -> dict[str, Any]:

@@ -4,7 +4,8 @@ never twice for one moment), escalation to the assignee's manager, automatic dec
 from datetime import timedelta
 from typing import Any
 
-from tests.workflow.conftest import START, WorkflowService, assert_problem, kinds
+from tests.problems import assert_problem
+from tests.workflow.conftest import START, WorkflowService, kinds
 
 
 def step(key: str, *approvers: dict[str, Any], **fields: Any) -> dict[str, Any]:

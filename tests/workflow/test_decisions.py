@@ -5,7 +5,8 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
-from tests.workflow.conftest import API, WorkflowService, assert_problem, kinds
+from tests.problems import assert_problem
+from tests.workflow.conftest import API, WorkflowService, kinds
 
 
 def step(key: str, *approvers: dict[str, Any], **fields: Any) -> dict[str, Any]:

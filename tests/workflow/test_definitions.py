@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 
-from tests.workflow.conftest import API, WorkflowService, assert_problem
+from tests.problems import assert_problem
+from tests.workflow.conftest import API, WorkflowService
 
 BUILTINS = {
     "budget",

@@ -4,7 +4,8 @@ who may read an instance, notifications, and the events other services consume."
 from datetime import timedelta
 from typing import Any
 
-from tests.workflow.conftest import API, START, WorkflowService, assert_problem
+from tests.problems import assert_problem
+from tests.workflow.conftest import API, START, WorkflowService
 
 
 def step(key: str, *approvers: dict[str, Any], **fields: Any) -> dict[str, Any]:
