@@ -76,7 +76,7 @@ class Supervisor:
                 "--log-level",
                 "warning",
                 "--timeout-graceful-shutdown",
-                "5",
+                "2",
             ]
             self.children[name] = subprocess.Popen(
                 command, env=self._env(name), start_new_session=True, preexec_fn=_die_with_parent

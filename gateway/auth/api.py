@@ -276,4 +276,8 @@ async def list_role_members(
             cast(Account.roles, String).contains(f'"{role}"'),
         )
     )
-    return {"employee_ids": sorted({employee_id for employee_id in rows if employee_id is not None}, key=str)}
+    return {
+        "employee_ids": sorted(
+            {employee_id for employee_id in rows if employee_id is not None}, key=str
+        )
+    }

@@ -61,9 +61,16 @@ def _health_router(service: str) -> APIRouter:
                 request, 503, detail=f"database unreachable: {type(exc).__name__}"
             )
         verifier = runtime.verifier
-        if isinstance(verifier, KeySetVerifier) and not verifier.has_keys and not await verifier.refresh():
+        if (
+            isinstance(verifier, KeySetVerifier)
+            and not verifier.has_keys
+            and not await verifier.refresh()
+        ):
             return problem_response(
-                request, 503, detail="the gateway's token-signing keys are not loaded yet", code="keys_missing"
+                request,
+                503,
+                detail="the gateway's token-signing keys are not loaded yet",
+                code="keys_missing",
             )
         if revision != expected:
             return problem_response(

@@ -118,7 +118,11 @@ class FeedConsumer:
         self._task: asyncio.Task[None] | None = None
 
     async def _fetch(self, client: httpx.AsyncClient, after: int) -> EventFeedPage:
-        params: dict[str, str | int | float] = {"after": after, "limit": self.page_size, "wait": self.wait}
+        params: dict[str, str | int | float] = {
+            "after": after,
+            "limit": self.page_size,
+            "wait": self.wait,
+        }
         if self.event_types is not None and len(self.event_types) == 1:
             params["type"] = next(iter(self.event_types))  # the feed filters and skips ahead
         response = await client.get(

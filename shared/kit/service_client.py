@@ -28,7 +28,9 @@ class ServiceClient:
         self.gateway_url = gateway_url.rstrip("/")
         self.client_id = client_id
         self.client_secret = client_secret
-        self._http = httpx.AsyncClient(base_url=self.gateway_url, timeout=timeout, transport=transport)
+        self._http = httpx.AsyncClient(
+            base_url=self.gateway_url, timeout=timeout, transport=transport
+        )
         self._token: str | None = None
         self._expires = 0.0
         self._lock = asyncio.Lock()
@@ -39,7 +41,9 @@ class ServiceClient:
             if self._token and time.monotonic() < self._expires - 60:
                 return self._token
             if not self.client_id or not self.client_secret:
-                raise ServiceUnavailable("this service has no client credentials for calling others")
+                raise ServiceUnavailable(
+                    "this service has no client credentials for calling others"
+                )
             response = await self._http.post(
                 "/api/v1/auth/token",
                 data={
@@ -49,7 +53,9 @@ class ServiceClient:
                 },
             )
             if response.status_code != 200:
-                raise ServiceUnavailable(f"the gateway refused this service's credentials ({response.status_code})")
+                raise ServiceUnavailable(
+                    f"the gateway refused this service's credentials ({response.status_code})"
+                )
             body = response.json()
             self._token = str(body["access_token"])
             self._expires = time.monotonic() + float(body.get("expires_in", 900))
@@ -68,7 +74,9 @@ class ServiceClient:
             except httpx.TransportError as exc:
                 if attempt + 1 < attempts:
                     continue
-                raise ServiceUnavailable(f"could not reach {path.split('/')[3]}: {type(exc).__name__}") from exc
+                raise ServiceUnavailable(
+                    f"could not reach {path.split('/')[3]}: {type(exc).__name__}"
+                ) from exc
             if response.status_code == 401 and attempt + 1 < attempts:
                 self._token = None
                 headers["Authorization"] = f"Bearer {await self.token()}"
