@@ -1,5 +1,6 @@
 """Engines, sessions, the declarative base and the column types every service uses."""
 
+import os
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -111,9 +112,10 @@ def create_engine_for(url: str, schema: str | None = None, **kwargs: Any) -> Asy
         connect_args = dict(kwargs.pop("connect_args", {}))
         if schema:
             connect_args.setdefault("server_settings", {})["search_path"] = schema
-        kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 20)
+        kwargs.setdefault("pool_size", int(os.environ.get("OFFICINA_DB_POOL_SIZE", "8")))
+        kwargs.setdefault("max_overflow", int(os.environ.get("OFFICINA_DB_MAX_OVERFLOW", "0")))
         kwargs.setdefault("pool_recycle", 1800)
+        kwargs.setdefault("pool_timeout", 10)
         return create_async_engine(url, connect_args=connect_args, **kwargs)
     engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
 

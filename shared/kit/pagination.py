@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts.page import Page
@@ -127,10 +127,11 @@ async def paginate(
             ) from exc
         if field == "id" or column is id_column:
             keyset = keyset.where(id_column < last_id if descending else id_column > last_id)
-        elif descending:
-            keyset = keyset.where(or_(column < value, and_(column == value, id_column < last_id)))
         else:
-            keyset = keyset.where(or_(column > value, and_(column == value, id_column > last_id)))
+            # A row-value comparison, so the (column, id) index serves page 1,000 like page 1.
+            after = tuple_(column, id_column)
+            bound = tuple_(literal(value, column.type), literal(last_id, id_column.type))
+            keyset = keyset.where(after < bound if descending else after > bound)
     order: tuple[Any, ...] = (
         (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
     )
