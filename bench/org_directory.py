@@ -33,6 +33,49 @@ from bench.wrk import LoadResult, run
 from tests.platform_runner import free_port_block, start_platform
 
 
+def wait_for_consumer(url: str, prefix: str, timeout: float = 600) -> float:
+    """Seconds until hr's copy of org has applied every org event published so far."""
+    import asyncio
+
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    async def lag() -> tuple[int, int]:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as conn:
+                newest = (
+                    await conn.execute(
+                        text(f'SELECT coalesce(max(seq), 0) FROM "{prefix}org".outbox')
+                    )
+                ).scalar_one()
+                cursor = (
+                    await conn.execute(
+                        text(
+                            f"SELECT coalesce(max(last_seq), 0) FROM \"{prefix}hr\".consumer_cursors WHERE consumer = 'org-directory'"
+                        )
+                    )
+                ).scalar_one()
+                unpublished = (
+                    await conn.execute(
+                        text(f'SELECT count(*) FROM "{prefix}org".outbox WHERE seq IS NULL')
+                    )
+                ).scalar_one()
+            return int(newest) + int(unpublished), int(cursor)
+        finally:
+            await engine.dispose()
+
+    began = time.perf_counter()
+    while time.perf_counter() - began < timeout:
+        newest, cursor = asyncio.run(lag())
+        if cursor >= newest:
+            break
+        time.sleep(1)
+    waited = time.perf_counter() - began
+    print(f"  hr caught up with org's feed after {waited:.1f}s", flush=True)
+    return waited
+
+
 def page_costs(
     base: str, token: str, pages: int = 1000, limit: int = 50, samples: int = 100
 ) -> dict[str, float]:
@@ -77,6 +120,10 @@ def main() -> None:
             began = time.perf_counter()
             ids = import_employees(platform, token, args.employees)
             report["import_seconds_total"] = time.perf_counter() - began
+            # hr follows org's feed; let it catch up on the imported employees before measuring.
+            report["hr_catch_up_seconds"] = wait_for_consumer(
+                args.postgres, platform.env["OFFICINA_SCHEMA_PREFIX"]
+            )
             headers = {"Authorization": f"Bearer {token}"}
             departments = httpx.get(
                 f"{platform.url}/api/v1/org/departments", headers=headers
