@@ -38,7 +38,12 @@ from shared.kit.errors import (
     problem_response,
 )
 from shared.kit.migrations import current_revision, head_revision
-from shared.kit.observability import Metrics, RequestContextMiddleware, configure_logging
+from shared.kit.observability import (
+    Metrics,
+    RequestContextMiddleware,
+    configure_logging,
+    settle_heap,
+)
 from shared.kit.outbox import Publisher
 from shared.kit.runtime import ServiceRuntime
 from shared.kit.tokens import StaticKeysVerifier
@@ -88,6 +93,7 @@ class Gateway:
             timeout=settings.upstream_timeout,
             connect_timeout=settings.upstream_connect_timeout,
             max_body=settings.max_body_bytes,
+            concurrency=settings.upstream_concurrency,
         )
         self.service_docs: dict[str, dict[str, Any]] = {}
         self.docs_fetched_at = 0.0
@@ -296,6 +302,7 @@ def create_app(settings: GatewaySettings | None = None, keys: KeyRing | None = N
             "gateway", engine, sessionmaker, KIT, gateway.verifier, publisher
         )
         await gateway.upstreams.start()
+        settle_heap()
         try:
             yield
         finally:

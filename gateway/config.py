@@ -36,6 +36,11 @@ class GatewaySettings(BaseSettings):
     upstream_timeout: float = Field(default=30.0, gt=0)
     upstream_connect_timeout: float = Field(default=3.0, gt=0)
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    upstream_concurrency: int = Field(
+        default=16,
+        ge=1,
+        description="Requests in flight to one service at once; more wait in line.",
+    )
     login_attempts: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=1)
     log_level: str = "INFO"

@@ -85,21 +85,28 @@ class Upstreams:
     """The pooled HTTP client the gateway uses to reach every service."""
 
     def __init__(
-        self, urls: dict[str, str], *, timeout: float, connect_timeout: float, max_body: int
+        self,
+        urls: dict[str, str],
+        *,
+        timeout: float,
+        connect_timeout: float,
+        max_body: int,
+        concurrency: int = 16,
     ):
         self.urls = urls
+        self.concurrency = concurrency
         self.timeout = aiohttp.ClientTimeout(
             total=None, sock_connect=connect_timeout, sock_read=timeout
         )
         self.max_body = max_body
         self._session: aiohttp.ClientSession | None = None
+        self._feeds: aiohttp.ClientSession | None = None
 
-    async def start(self) -> None:
-        """Open the connection pool."""
+    def _new_session(self, per_host: int) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
-            limit=0, limit_per_host=256, keepalive_timeout=30, ttl_dns_cache=300
+            limit=0, limit_per_host=per_host, keepalive_timeout=30, ttl_dns_cache=300
         )
-        self._session = aiohttp.ClientSession(
+        return aiohttp.ClientSession(
             connector=connector,
             timeout=self.timeout,
             auto_decompress=False,
@@ -107,11 +114,23 @@ class Upstreams:
             cookie_jar=aiohttp.DummyCookieJar(),
         )
 
+    async def start(self) -> None:
+        """Open the connection pools.
+
+        Ordinary requests share at most ``concurrency`` connections per service: beyond that
+        they queue here, first come first served, instead of piling up inside the service
+        (which, on two cores, turned a p99 of ~120 ms into over a second at 64 clients).
+        Event-feed long polls have a pool of their own, so they never take those places.
+        """
+        self._session = self._new_session(self.concurrency)
+        self._feeds = self._new_session(0)
+
     async def close(self) -> None:
-        """Close the pool."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Close the pools."""
+        for session in (self._session, self._feeds):
+            if session is not None:
+                await session.close()
+        self._session = self._feeds = None
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -161,7 +180,12 @@ class Upstreams:
             data = None
 
         try:
-            upstream = await self.session.request(
+            pool = (
+                self._feeds
+                if request.url.path.endswith("/events") and self._feeds
+                else self.session
+            )
+            upstream = await pool.request(
                 request.method, url, headers=headers, data=data, allow_redirects=False
             )
         except BodyTooLarge:

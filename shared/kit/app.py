@@ -19,7 +19,12 @@ from shared.kit.auth import require_feed_reader, require_roles
 from shared.kit.db import create_engine_for, make_sessionmaker
 from shared.kit.errors import install_problem_handlers, problem_response
 from shared.kit.migrations import current_revision, head_revision
-from shared.kit.observability import Metrics, RequestContextMiddleware, configure_logging
+from shared.kit.observability import (
+    Metrics,
+    RequestContextMiddleware,
+    configure_logging,
+    settle_heap,
+)
 from shared.kit.outbox import Publisher, read_feed
 from shared.kit.pagination import PageParamsDep, paginate
 from shared.kit.routing import SessionDep, runtime_of, service_router
@@ -200,6 +205,7 @@ def create_service_app(
                 stop = await starter(runtime)
                 if stop is not None:
                     stoppers.append(stop)
+            settle_heap()
             yield
         finally:
             for stop in reversed(stoppers):
