@@ -68,6 +68,10 @@ def test_up_reports_every_service_ready_and_sigterm_leaves_no_process(
             assert (
                 httpx.get(f"{platform.service_url(service)}/readyz", timeout=5).status_code == 200
             )
+        # The launcher polls /readyz itself and then prints where the docs are.
+        deadline = time.monotonic() + 5
+        while "docs at" not in platform.log() and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert "docs at" in platform.log()
         children = _children_of(platform.process.pid)
         assert len(children) == 6
