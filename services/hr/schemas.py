@@ -172,7 +172,7 @@ class Absence(BaseModel):
     employee_id: uuid.UUID
     employee_name: str
     department_id: uuid.UUID
-    leave_type: str
+    leave_type: str | None = Field(description="Only for those who may see this person's leave.")
     start_date: date
     end_date: date
     request_id: uuid.UUID

@@ -144,7 +144,7 @@ async def test_absences_list_approved_leave_covering_the_date(
             "employee_id": str(company.employee),
             "employee_name": "陈小红",
             "department_id": str(hr.departments["RND-FE"]),
-            "leave_type": "annual",
+            "leave_type": None,  # a colleague learns who is away, not why
             "start_date": "2025-06-16",
             "end_date": "2025-06-17",
             "request_id": made["employee"]["id"],
@@ -159,6 +159,7 @@ async def test_absences_list_approved_leave_covering_the_date(
     assert [a["employee_name"] for a in sales] == ["赵销售"]
     everyone = await absences(hr, hr.hr(), date="2025-06-16")
     assert {a["employee_name"] for a in everyone} == {"陈小红", "赵销售"}
+    assert {a["leave_type"] for a in everyone} == {"annual"}
     gmo = await absences(hr, hr.hr(), department_id=str(hr.departments["GMO"]), date="2025-06-16")
     assert len(gmo) == 2
 

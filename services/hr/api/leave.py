@@ -228,12 +228,15 @@ async def list_absences(
         scope = directory.subtree(await directory.departments(session), department_id)
         query = query.where(Employee.department_id.in_(scope))
     rows = (await session.execute(query.order_by(Employee.name))).tuples().all()
+    # Everyone may see who is away; the kind of leave (sick, maternity…) only those who may
+    # see that person's leave requests.
+    people = await directory.people_of(session, principal)
     return [
         Absence(
             employee_id=leave.employee_id,
             employee_name=name,
             department_id=leave.department_id,
-            leave_type=leave.leave_type,
+            leave_type=leave.leave_type if people is None or leave.employee_id in people else None,
             start_date=leave.start_date,
             end_date=leave.end_date,
             request_id=leave.id,
