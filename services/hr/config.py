@@ -1,7 +1,5 @@
 """Settings of the hr service."""
 
-import os
-
 from shared.kit.settings import ServiceSettings
 
 
@@ -14,7 +12,3 @@ class HrSettings(ServiceSettings):
 
     service: str = "hr"
     feed_wait: float = 20.0
-
-    def client_credentials(self) -> tuple[str | None, str | None]:
-        """This service's own client id and secret."""
-        return os.environ.get("OFFICINA_HR_CLIENT_ID"), os.environ.get("OFFICINA_HR_CLIENT_SECRET")

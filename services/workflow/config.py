@@ -16,11 +16,3 @@ class WorkflowSettings(ServiceSettings):
     deadline_interval: float = Field(
         default=30.0, gt=0, description="Seconds between deadline sweeps."
     )
-
-    def client_credentials(self) -> tuple[str | None, str | None]:
-        """This service's own client id and secret."""
-        import os
-
-        return os.environ.get("OFFICINA_WORKFLOW_CLIENT_ID"), os.environ.get(
-            "OFFICINA_WORKFLOW_CLIENT_SECRET"
-        )

@@ -50,6 +50,17 @@ class ServiceSettings(BaseSettings):
         """The PostgreSQL schema of this service (ignored on SQLite)."""
         return self.database_schema or f"{self.schema_prefix}{self.service}"
 
+    def client_credentials(self) -> tuple[str | None, str | None]:
+        """This service's own client: ``OFFICINA_<SERVICE>_CLIENT_ID`` / ``_SECRET`` (as the
+        launcher hands them over), else ``OFFICINA_CLIENT_ID`` / ``_SECRET``."""
+        import os
+
+        prefix = f"OFFICINA_{self.service.upper()}_CLIENT_"
+        return (
+            os.environ.get(prefix + "ID") or self.client_id,
+            os.environ.get(prefix + "SECRET") or self.client_secret,
+        )
+
     def resolved_jwks_url(self) -> str:
         """Where the gateway publishes its token-signing keys."""
         return self.jwks_url or f"{self.gateway_url.rstrip('/')}/.well-known/jwks.json"

@@ -6,7 +6,7 @@ database (instances, tasks, history), so a restart loses nothing.
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -35,8 +35,6 @@ OPEN = ("pending", "returned")
 
 def far_future() -> datetime:
     """The sort key of a task without a deadline."""
-    from datetime import UTC
-
     return datetime(9999, 12, 31, tzinfo=UTC)
 
 
