@@ -237,6 +237,22 @@ class WorkflowService:
     async def pending_approvers(self, instance_id: str) -> set[str]:
         return set(await self.open_tasks(instance_id))
 
+    async def delegate(self, who: str, to: str, days: float = 7, **fields: Any) -> dict[str, Any]:
+        """``who`` names ``to`` their substitute from now for ``days``."""
+        response = await self.client.post(
+            f"{API}/delegations",
+            json={
+                "substitute_employee_id": self.id(to),
+                "starts_at": self.clock.now.isoformat(),
+                "ends_at": (self.clock.now + timedelta(days=days)).isoformat(),
+                **fields,
+            },
+            headers=self.as_(who),
+        )
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
     # ---- the inbox and decisions ---------------------------------------------------
 
     async def inbox(self, name: str, **params: Any) -> list[dict[str, Any]]:

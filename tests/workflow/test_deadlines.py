@@ -253,3 +253,137 @@ async def test_a_sequential_approvers_deadline_counts_from_their_turn(
 
     assert await reminders(wf, "sam") == 1
     assert await reminders(wf, "frank") == 0
+
+
+# ---- escalation never asks anyone twice, and honours substitutes ---------------------------
+
+
+async def test_an_escalation_to_a_manager_already_asked_in_the_step_keeps_their_one_task(
+    wf: WorkflowService,
+) -> None:
+    # erin and frank both report to lena; both are overdue at once.
+    await wf.define(
+        "countersign",
+        step(
+            "all",
+            employees(wf, "erin", "frank"),
+            mode="all",
+            deadline={"hours": 8, "action": "escalate"},
+        ),
+    )
+    started = await wf.start("countersign", "uma")
+    wf.clock.advance(hours=9)
+
+    assert await wf.run_due() == {"escalate": 2}
+
+    detail = await wf.instance(started["id"])
+    statuses = [
+        (wf.directory.name_of(t["assignee_employee_id"]), t["status"]) for t in detail["tasks"]
+    ]
+    assert sorted(statuses) == [("erin", "escalated"), ("frank", "escalated"), ("lena", "pending")]
+    escalated = [e for e in detail["history"] if e["kind"] == "escalated"]
+    assert [e["detail"]["to_employee"] for e in escalated] == [wf.id("lena")] * 2
+    lenas = next(t for t in detail["tasks"] if t["status"] == "pending")
+    # The first escalation gave lena her task; the second kept it rather than add another.
+    assert sorted(
+        (key, value) for e in escalated for key, value in e["detail"].items() if "task" in key
+    ) == [("kept_task", lenas["id"]), ("new_task", lenas["id"])]
+    heard = [n["kind"] for n in await wf.notifications("lena")]
+    assert sorted(heard) == ["escalation", "escalation", "task_assigned"]
+
+    # lena's one approval stands for both overdue countersigners.
+    assert (await wf.approve("lena", started["id"]))["status"] == "approved"
+
+
+async def test_an_escalation_to_the_next_in_turn_starts_their_turn_now(
+    wf: WorkflowService,
+) -> None:
+    await wf.define(
+        "in_turn",
+        step(
+            "chain",
+            employees(wf, "frank", "lena"),
+            mode="sequential",
+            deadline={"hours": 8, "action": "escalate"},
+        ),
+    )
+    started = await wf.start("in_turn", "erin")
+    wf.clock.advance(hours=9)
+
+    assert await wf.run_due() == {"escalate": 1}
+
+    detail = await wf.instance(started["id"])
+    assert [
+        (wf.directory.name_of(t["assignee_employee_id"]), t["status"]) for t in detail["tasks"]
+    ] == [
+        ("frank", "escalated"),
+        ("lena", "pending"),
+    ]
+    lenas = await wf.task_of("lena", started["id"])
+    assert lenas["due_at"] == (wf.clock.now + timedelta(hours=8)).isoformat().replace("+00:00", "Z")
+    assert sorted(n["kind"] for n in await wf.notifications("lena")) == [
+        "escalation",
+        "task_assigned",
+    ]
+    assert (await wf.approve("lena", started["id"]))["status"] == "approved"
+
+
+async def test_an_escalated_task_goes_to_the_managers_substitute(wf: WorkflowService) -> None:
+    await wf.delegate("rui", "sol", reason="年假")
+    # The built-in expense claim escalates the manager step after 72 hours.
+    started = await wf.start("expense_claim", "erin", {"amount": "300.00"}, service="finance")
+    wf.clock.advance(hours=73)
+
+    assert await wf.run_due() == {"escalate": 1}
+
+    held = await wf.task_of("sol", started["id"])
+    assert (held["assignee_employee_id"], held["original_assignee_id"]) == (
+        wf.id("sol"),
+        wf.id("rui"),
+    )
+    assert [t["id"] for t in await wf.inbox("rui")] == [held["id"]]  # both see it
+    assert sorted(n["kind"] for n in await wf.notifications("sol")) == [
+        "escalation",
+        "task_assigned",
+    ]
+    history = await wf.history(started["id"])
+    assert kinds(history)[-2:] == ["escalated", "delegated"]
+    assert history[-1]["detail"] == {"approver": wf.id("rui"), "substitute": wf.id("sol")}
+
+    await wf.approve("sol", started["id"])
+    decided = next(t for t in (await wf.instance(started["id"]))["tasks"] if t["id"] == held["id"])
+    assert (decided["decided_by_employee_id"], decided["on_behalf_of_employee_id"]) == (
+        wf.id("sol"),
+        wf.id("rui"),
+    )
+    assert await wf.pending_approvers(started["id"]) == {"fei", "fiona"}
+
+
+async def test_a_task_a_substitute_holds_escalates_to_the_approvers_manager(
+    wf: WorkflowService,
+) -> None:
+    # sam holds lena's task; the escalation goes up lena's chain (rui), not sam's (lena).
+    await wf.delegate("lena", "sam")
+    started = await wf.start("expense_claim", "erin", {"amount": "300.00"}, service="finance")
+    wf.clock.advance(hours=73)
+
+    assert await wf.run_due() == {"escalate": 1}
+
+    assert await wf.pending_approvers(started["id"]) == {"rui"}
+    assert await wf.inbox("sam") == []
+    assert await wf.inbox("lena") == []
+
+
+async def test_an_escalation_is_not_handed_back_to_the_substitute_who_let_it_lapse(
+    wf: WorkflowService,
+) -> None:
+    # lena's manager rui is away with lena as his substitute: the escalated task stays with rui.
+    await wf.delegate("rui", "lena")
+    started = await wf.start("expense_claim", "erin", {"amount": "300.00"}, service="finance")
+    wf.clock.advance(hours=73)
+
+    assert await wf.run_due() == {"escalate": 1}
+
+    task = await wf.task_of("rui", started["id"])
+    assert (task["assignee_employee_id"], task["original_assignee_id"]) == (wf.id("rui"), None)
+    assert await wf.inbox("lena") == []

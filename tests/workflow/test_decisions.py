@@ -13,6 +13,10 @@ def step(key: str, *approvers: dict[str, Any], **fields: Any) -> dict[str, Any]:
     return {"key": key, "name": key, "approvers": list(approvers), **fields}
 
 
+def employees(wf: WorkflowService, *names: str) -> dict[str, Any]:
+    return {"kind": "employees", "employee_ids": [wf.id(name) for name in names]}
+
+
 FINANCE_ANY = step("finance", {"kind": "role", "role": "finance"}, mode="any")
 
 
@@ -102,6 +106,56 @@ async def test_the_requester_withdraws_a_pending_request(wf: WorkflowService) ->
     assert kinds(detail["history"])[-2:] == ["withdrawn", "completed"]
 
 
+async def test_a_requester_is_not_told_of_their_own_withdrawal_but_the_approvers_are(
+    wf: WorkflowService,
+) -> None:
+    await wf.define("countersign", step("all", employees(wf, "frank", "sam"), mode="all"))
+    await wf.delegate("sam", "fiona")
+    started = await wf.start("countersign", "erin")
+    await wf.approve("frank", started["id"])
+
+    response = await wf.client.post(
+        f"{API}/instances/{started['id']}/withdraw", headers=wf.as_("erin")
+    )
+
+    assert response.status_code == 200, response.text
+    assert [n["kind"] for n in await wf.notifications("erin")] == []
+    # sam's task (held by fiona) left both their inboxes; frank had already decided.
+    for name in ("sam", "fiona"):
+        outcomes = [n for n in await wf.notifications(name) if n["kind"] == "outcome"]
+        assert [(n["instance_id"], n["title"]) for n in outcomes] == [
+            (started["id"], f"{started['title']}：withdrawn")
+        ]
+    assert "outcome" not in [n["kind"] for n in await wf.notifications("frank")]
+
+
+async def test_a_requester_is_told_when_the_owning_service_withdraws_for_them(
+    wf: WorkflowService,
+) -> None:
+    started = await wf.start("leave", "erin", {"days": 2})
+
+    response = await wf.client.post(
+        f"{API}/instances/{started['id']}/withdraw", headers=wf.service()
+    )
+
+    assert response.status_code == 200, response.text
+    assert [n["kind"] for n in await wf.notifications("erin")] == ["outcome"]
+    assert "outcome" in [n["kind"] for n in await wf.notifications("lena")]
+
+
+async def test_a_requester_is_still_told_the_outcome_others_decided(wf: WorkflowService) -> None:
+    approved = await wf.start("leave", "erin", {"days": 2})
+    rejected = await wf.start("leave", "erin", {"days": 2})
+
+    await wf.approve("lena", approved["id"])
+    await wf.decide("lena", rejected["id"], "reject")
+
+    outcomes = [n for n in await wf.notifications("erin") if n["kind"] == "outcome"]
+    assert sorted(n["title"] for n in outcomes) == sorted(
+        [f"{approved['title']}：approved", f"{rejected['title']}：rejected"]
+    )
+
+
 async def test_a_returned_request_may_be_withdrawn(wf: WorkflowService) -> None:
     started = await wf.start("leave", "erin", {"days": 2})
     await wf.decide("lena", started["id"], "return")
@@ -185,31 +239,139 @@ async def test_a_task_cannot_be_transferred_to_the_requester_or_someone_who_left
     assert [t["id"] for t in await wf.inbox("lena")] == [task["id"]]
 
 
-# ---- substitutes ---------------------------------------------------------------------------
+async def test_a_task_cannot_be_transferred_to_someone_already_asked_in_the_step(
+    wf: WorkflowService,
+) -> None:
+    await wf.define("countersign", step("all", employees(wf, "frank", "sam"), mode="all"))
+    await wf.define("in_turn", step("chain", employees(wf, "frank", "sam"), mode="sequential"))
+    countersign = await wf.start("countersign", "erin")
+    in_turn = await wf.start("in_turn", "erin")
+    franks = await wf.task_of("frank", countersign["id"])
+    franks_turn = await wf.task_of("frank", in_turn["id"])
 
-
-async def delegate(
-    wf: WorkflowService, who: str, to: str, days: float = 7, **fields: Any
-) -> dict[str, Any]:
-    response = await wf.client.post(
-        f"{API}/delegations",
-        json={
-            "substitute_employee_id": wf.id(to),
-            "starts_at": wf.clock.now.isoformat(),
-            "ends_at": (wf.clock.now + timedelta(days=days)).isoformat(),
-            **fields,
-        },
-        headers=wf.as_(who),
+    to_a_fellow_approver = await wf.act(
+        "frank", franks["id"], "transfer", to_employee_id=wf.id("sam")
     )
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    to_the_next_in_turn = await wf.act(
+        "frank", franks_turn["id"], "transfer", to_employee_id=wf.id("sam")
+    )
+
+    problem = assert_problem(to_a_fellow_approver, 409, "already_assigned_in_step")
+    assert wf.id("sam") in problem["detail"]
+    assert_problem(to_the_next_in_turn, 409, "already_assigned_in_step")
+    # Nothing changed: frank still holds his tasks and sam was asked once on each request.
+    for started in (countersign, in_turn):
+        detail = await wf.instance(started["id"])
+        assert [
+            t["status"] for t in detail["tasks"] if t["assignee_employee_id"] == wf.id("frank")
+        ] == ["pending"]
+        assert [t["assignee_employee_id"] for t in detail["tasks"]].count(wf.id("sam")) == 1
+        assert "transferred" not in kinds(detail["history"])
+
+
+async def test_a_task_cannot_be_transferred_to_an_approver_whose_substitute_holds_their_task(
+    wf: WorkflowService,
+) -> None:
+    await wf.define("countersign", step("all", employees(wf, "frank", "lena"), mode="all"))
+    await wf.delegate("lena", "sam")
+    started = await wf.start("countersign", "erin")
+    franks = await wf.task_of("frank", started["id"])
+
+    to_lena = await wf.act("frank", franks["id"], "transfer", to_employee_id=wf.id("lena"))
+    to_sam = await wf.act("frank", franks["id"], "transfer", to_employee_id=wf.id("sam"))
+
+    # sam holds lena's task for her: lena is already asked, and so is sam (as her substitute).
+    assert_problem(to_lena, 409, "already_assigned_in_step")
+    assert_problem(to_sam, 409, "already_assigned_in_step")
+    assert await wf.pending_approvers(started["id"]) == {"frank", "sam"}
+
+
+async def test_someone_asked_in_another_step_or_who_handed_the_task_on_may_receive_it(
+    wf: WorkflowService,
+) -> None:
+    # Five days: lena (manager), then rui (head of RND).
+    started = await wf.start("leave", "erin", {"days": 5})
+    await wf.approve("lena", started["id"])
+    ruis = await wf.task_of("rui", started["id"])
+
+    to_lena = await wf.act("rui", ruis["id"], "transfer", to_employee_id=wf.id("lena"))
+    assert to_lena.status_code == 200, to_lena.text
+    back = await wf.act("lena", to_lena.json()["id"], "transfer", to_employee_id=wf.id("rui"))
+
+    assert back.status_code == 200, back.text
+    assert await wf.pending_approvers(started["id"]) == {"rui"}
+    assert (await wf.approve("rui", started["id"]))["status"] == "approved"
+
+
+async def test_a_task_transferred_to_someone_away_goes_to_their_substitute(
+    wf: WorkflowService,
+) -> None:
+    await wf.delegate("frank", "fiona", reason="出差")
+    started = await wf.start("leave", "erin", {"days": 2})
+    task = await wf.task_of("lena", started["id"])
+
+    response = await wf.act("lena", task["id"], "transfer", to_employee_id=wf.id("frank"))
+
+    assert response.status_code == 200, response.text
+    new = response.json()
+    assert (new["assignee_employee_id"], new["original_assignee_id"]) == (
+        wf.id("fiona"),
+        wf.id("frank"),
+    )
+    assert [t["id"] for t in await wf.inbox("frank")] == [new["id"]]  # both see it
+    assert "task_assigned" in [n["kind"] for n in await wf.notifications("fiona")]
+    history = await wf.history(started["id"])
+    assert kinds(history)[-2:] == ["transferred", "delegated"]
+    assert history[-1]["detail"] == {
+        "approver": wf.id("frank"),
+        "substitute": wf.id("fiona"),
+    }
+
+    assert (await wf.approve("fiona", started["id"]))["status"] == "approved"
+    decided = (await wf.instance(started["id"]))["tasks"][-1]
+    assert (decided["decided_by_employee_id"], decided["on_behalf_of_employee_id"]) == (
+        wf.id("fiona"),
+        wf.id("frank"),
+    )
+
+
+async def test_a_task_transferred_to_someone_whose_substitute_is_the_requester_stays_with_them(
+    wf: WorkflowService,
+) -> None:
+    await wf.delegate("frank", "erin")
+    started = await wf.start("leave", "erin", {"days": 2})
+    task = await wf.task_of("lena", started["id"])
+
+    response = await wf.act("lena", task["id"], "transfer", to_employee_id=wf.id("frank"))
+
+    assert response.status_code == 200, response.text
+    new = response.json()
+    assert (new["assignee_employee_id"], new["original_assignee_id"]) == (wf.id("frank"), None)
+    assert await wf.inbox("erin") == []
+
+
+async def test_a_substitute_handing_a_task_back_to_its_approver_does_not_get_it_again(
+    wf: WorkflowService,
+) -> None:
+    await wf.delegate("lena", "sam")
+    started = await wf.start("leave", "erin", {"days": 2})
+    held = await wf.task_of("sam", started["id"])
+
+    response = await wf.act("sam", held["id"], "transfer", to_employee_id=wf.id("lena"))
+
+    assert response.status_code == 200, response.text
+    new = response.json()
+    assert (new["assignee_employee_id"], new["original_assignee_id"]) == (wf.id("lena"), None)
+    assert await wf.inbox("sam") == []
+
+
+# ---- substitutes ---------------------------------------------------------------------------
 
 
 async def test_a_substitute_receives_new_tasks_and_decides_on_behalf_of_the_approver(
     wf: WorkflowService,
 ) -> None:
-    await delegate(wf, "lena", "sam", reason="年假")
+    await wf.delegate("lena", "sam", reason="年假")
 
     started = await wf.start("leave", "erin", {"days": 2})
 
@@ -240,7 +402,7 @@ async def test_a_substitute_receives_new_tasks_and_decides_on_behalf_of_the_appr
 async def test_the_approver_may_still_decide_a_task_their_substitute_holds(
     wf: WorkflowService,
 ) -> None:
-    await delegate(wf, "lena", "sam")
+    await wf.delegate("lena", "sam")
     started = await wf.start("leave", "erin", {"days": 2})
 
     assert (await wf.approve("lena", started["id"]))["status"] == "approved"
@@ -255,7 +417,7 @@ async def test_the_approver_may_still_decide_a_task_their_substitute_holds(
 async def test_a_substitute_stops_receiving_tasks_when_the_delegation_ends(
     wf: WorkflowService,
 ) -> None:
-    await delegate(wf, "lena", "sam", days=1)
+    await wf.delegate("lena", "sam", days=1)
     during = await wf.start("leave", "erin", {"days": 2})
     wf.clock.advance(days=2)
 
@@ -268,7 +430,7 @@ async def test_a_substitute_stops_receiving_tasks_when_the_delegation_ends(
 async def test_a_cancelled_delegation_sends_new_tasks_back_to_the_approver(
     wf: WorkflowService,
 ) -> None:
-    delegation = await delegate(wf, "lena", "sam")
+    delegation = await wf.delegate("lena", "sam")
     cancel = await wf.client.post(
         f"{API}/delegations/{delegation['id']}/cancel", headers=wf.as_("lena")
     )
@@ -286,7 +448,7 @@ async def test_a_cancelled_delegation_sends_new_tasks_back_to_the_approver(
 async def test_a_delegation_limited_to_some_definitions_applies_to_those_only(
     wf: WorkflowService,
 ) -> None:
-    await delegate(wf, "lena", "sam", definition_keys=["expense_claim"])
+    await wf.delegate("lena", "sam", definition_keys=["expense_claim"])
 
     leave = await wf.start("leave", "erin", {"days": 2})
     claim = await wf.start("expense_claim", "erin", {"amount": "10.00"}, service="finance")
@@ -299,7 +461,7 @@ async def test_a_requester_named_as_substitute_never_approves_their_own_request(
     wf: WorkflowService,
 ) -> None:
     earlier = await wf.start("leave", "sam", {"days": 2})
-    await delegate(wf, "lena", "sam")
+    await wf.delegate("lena", "sam")
 
     later = await wf.start("leave", "sam", {"days": 2})
 
@@ -318,7 +480,7 @@ async def test_a_substitute_may_decide_a_task_assigned_before_the_delegation(
 ) -> None:
     started = await wf.start("leave", "erin", {"days": 2})
     task = await wf.task_of("lena", started["id"])
-    await delegate(wf, "lena", "sam")
+    await wf.delegate("lena", "sam")
 
     response = await wf.act("sam", task["id"])
 

@@ -8,7 +8,7 @@ attribute access, call, subscript or lambda can be written.
 """
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -22,7 +22,8 @@ _CONSTANT_NAMES = {
     "False": False,
     "None": None,
 }
-_COMPARE = {
+_Operator = Callable[[Any, Any], Any]
+_COMPARE: dict[type[ast.cmpop], _Operator] = {
     ast.Lt: lambda a, b: a < b,
     ast.LtE: lambda a, b: a <= b,
     ast.Gt: lambda a, b: a > b,
@@ -32,7 +33,7 @@ _COMPARE = {
     ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
 }
-_ARITHMETIC = {
+_ARITHMETIC: dict[type[ast.operator], _Operator] = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b,

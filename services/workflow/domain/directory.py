@@ -1,9 +1,11 @@
 """Who is who: the approval engine asks org (and the gateway, for roles) through the gateway."""
 
 import uuid
-from typing import Protocol
+from typing import Any, Protocol
 
 from shared.kit.service_client import ServiceClient
+
+PAGE_SIZE = 200  # the most org's lists give in one page
 
 
 class Directory(Protocol):
@@ -53,14 +55,24 @@ class OrgDirectory:
                 f"/api/v1/org/departments/{employee['department_id']}"
             )
         else:
-            page = await self.client.get_json("/api/v1/org/departments", params={"limit": 200})
-            department = (
-                next((d for d in page["items"] if d["code"] == department_code), None)
-                if page
-                else None
-            )
+            department = await self._department_by_code(department_code)
         head = department.get("head_employee_id") if department else None
         return uuid.UUID(head) if head else None
+
+    async def _department_by_code(self, code: str) -> dict[str, Any] | None:
+        """The department with that code, looked for on every page of org's list."""
+        params: dict[str, str | int] = {"limit": PAGE_SIZE}
+        while True:
+            page = await self.client.get_json("/api/v1/org/departments", params=params)
+            if page is None:
+                return None
+            for department in page["items"]:
+                if department["code"] == code:
+                    found: dict[str, Any] = department
+                    return found
+            if not page.get("next_cursor"):
+                return None
+            params = {"limit": PAGE_SIZE, "cursor": page["next_cursor"]}
 
     async def role_members(self, role: str) -> list[uuid.UUID]:
         body = await self.client.get_json("/api/v1/auth/role-members", params={"role": role})

@@ -231,24 +231,40 @@ def _due(step: dict[str, Any], now: datetime) -> datetime | None:
     return now + timedelta(hours=float(deadline["hours"])) if deadline else None
 
 
+async def _holder(
+    ctx: Context, instance: Instance, approver: uuid.UUID, handed_on_by: uuid.UUID | None
+) -> uuid.UUID | None:
+    """Who holds a new task of ``approver``: their active substitute, or None (they hold it).
+
+    One rule for every new task (a step opening, a transfer, an escalation). A requester never
+    holds a task of their own request, not even as a substitute, and a task handed on is not
+    handed straight back to the person who just handed it on.
+    """
+    substitute = await substitute_for(ctx, approver, instance.definition_key)
+    if substitute in (instance.requester_employee_id, handed_on_by):
+        return None
+    return substitute
+
+
 async def _new_task(
     ctx: Context,
     instance: Instance,
+    *,
     step_index: int,
-    step: dict[str, Any],
+    step_key: str,
     approver: uuid.UUID,
     position: int,
     status: str,
+    due: datetime | None,
+    handed_on_by: uuid.UUID | None = None,
 ) -> Task:
-    substitute = await substitute_for(ctx, approver, instance.definition_key)
-    if substitute == instance.requester_employee_id:
-        substitute = None  # a requester never approves their own request, not even as a substitute
-    due = _due(step, ctx.now) if status == "pending" else None
+    """A task of ``approver`` in a step, held by their substitute when one stands in."""
+    substitute = await _holder(ctx, instance, approver, handed_on_by)
     task = Task(
         instance_id=instance.id,
         round=instance.round,
         step_index=step_index,
-        step_key=step["key"],
+        step_key=step_key,
         position=position,
         assignee_employee_id=substitute or approver,
         original_assignee_id=approver if substitute else None,
@@ -258,9 +274,45 @@ async def _new_task(
     )
     ctx.session.add(task)
     await ctx.session.flush()
-    if substitute:
-        _history(ctx, instance, "delegated", task=task, approver=approver, substitute=substitute)
     return task
+
+
+def _record_delegation(ctx: Context, instance: Instance, task: Task) -> None:
+    if task.original_assignee_id is not None:
+        _history(
+            ctx,
+            instance,
+            "delegated",
+            task=task,
+            approver=task.original_assignee_id,
+            substitute=task.assignee_employee_id,
+        )
+
+
+async def open_task_of(ctx: Context, task: Task, employee_id: uuid.UUID) -> Task | None:
+    """The open task of ``task``'s step, other than ``task``, that the employee holds or that a
+    substitute holds for them; None when they have none.
+
+    Nobody is asked twice in one step: a transfer to such a person is refused and an escalation
+    to them keeps their task instead of adding a second.
+    """
+    found = await ctx.session.scalars(
+        select(Task)
+        .where(
+            Task.instance_id == task.instance_id,
+            Task.round == task.round,
+            Task.step_index == task.step_index,
+            Task.id != task.id,
+            Task.status.in_(("pending", "waiting")),
+            or_(
+                Task.assignee_employee_id == employee_id,
+                Task.original_assignee_id == employee_id,
+            ),
+        )
+        .order_by(Task.position, Task.created_at)
+        .limit(1)
+    )
+    return found.first()
 
 
 async def open_next_step(
@@ -326,7 +378,17 @@ async def open_next_step(
         sequential = step.get("mode") == "sequential"
         for position, approver in enumerate(approvers):
             status = "waiting" if sequential and position > 0 else "pending"
-            task = await _new_task(ctx, instance, index, step, approver, position, status)
+            task = await _new_task(
+                ctx,
+                instance,
+                step_index=index,
+                step_key=step["key"],
+                approver=approver,
+                position=position,
+                status=status,
+                due=_due(step, ctx.now) if status == "pending" else None,
+            )
+            _record_delegation(ctx, instance, task)
             if status == "pending":
                 await _assign(ctx, instance, task)
         _history(
@@ -343,14 +405,15 @@ async def open_next_step(
 
 
 async def complete(ctx: Context, instance: Instance, outcome: str) -> None:
-    """Finish the instance and tell the requester and the owning service."""
+    """Finish the instance and tell the requester (unless they ended it) and the owning service."""
     instance.status = outcome
     instance.current_step = None
     instance.completed_at = ctx.now
     _history(ctx, instance, "completed", outcome=outcome)
-    _notify(
-        ctx, instance.requester_employee_id, "outcome", instance, f"{instance.title}：{outcome}"
-    )
+    if instance.requester_employee_id != ctx.actor_employee:
+        _notify(
+            ctx, instance.requester_employee_id, "outcome", instance, f"{instance.title}：{outcome}"
+        )
     await _event(ctx, "workflow.instance.completed", instance, outcome=outcome)
 
 
@@ -525,7 +588,8 @@ async def _step_tasks(ctx: Context, instance: Instance, step_index: int) -> list
     )
 
 
-async def _cancel_open(ctx: Context, instance: Instance, reason: str) -> None:
+async def _cancel_open(ctx: Context, instance: Instance, reason: str) -> list[Task]:
+    """Cancel the instance's open tasks; returns those that were pending (in someone's inbox)."""
     open_tasks = (
         await ctx.session.scalars(
             select(Task).where(
@@ -533,10 +597,12 @@ async def _cancel_open(ctx: Context, instance: Instance, reason: str) -> None:
             )
         )
     ).all()
+    pending = [task for task in open_tasks if task.status == "pending"]
     for task in open_tasks:
         task.status = "cancelled"
         task.decided_at = ctx.now
         task.comment = reason
+    return pending
 
 
 async def approve(ctx: Context, task_id: uuid.UUID, comment: str | None) -> Instance:
@@ -631,7 +697,11 @@ async def return_to_requester(ctx: Context, task_id: uuid.UUID, comment: str | N
 async def transfer(
     ctx: Context, task_id: uuid.UUID, to_employee: uuid.UUID, comment: str | None
 ) -> Task:
-    """Hand the task to another employee (the new task keeps the step, position and deadline)."""
+    """Hand the task to another employee (the new task keeps the step, position and deadline).
+
+    The new task goes to the employee's substitute when one stands in, as any new task does;
+    someone who already has an open task in the step is refused (409), never asked twice.
+    """
     task, instance, _definition, on_behalf = await load_task_for_action(ctx, task_id)
     if to_employee in (task.assignee_employee_id, instance.requester_employee_id):
         raise Unprocessable(
@@ -642,22 +712,24 @@ async def transfer(
         raise Unprocessable(
             f"employee {to_employee} does not exist or has left", code="unknown_employee"
         )
+    if await open_task_of(ctx, task, to_employee) is not None:
+        raise Conflict(
+            f"employee {to_employee} already has a task in this step of the request",
+            code="already_assigned_in_step",
+        )
     _decide(ctx, task, "transferred", comment, on_behalf)
     instance.updated_at = ctx.now
-    new = Task(
-        instance_id=instance.id,
-        round=task.round,
+    new = await _new_task(
+        ctx,
+        instance,
         step_index=task.step_index,
         step_key=task.step_key,
+        approver=to_employee,
         position=task.position,
-        assignee_employee_id=to_employee,
-        original_assignee_id=None,
         status="pending",
-        due_at=task.due_at,
-        sort_due=task.sort_due,
+        due=task.due_at,
+        handed_on_by=task.assignee_employee_id,
     )
-    ctx.session.add(new)
-    await ctx.session.flush()
     _history(
         ctx,
         instance,
@@ -668,6 +740,7 @@ async def transfer(
         new_task=new.id,
         comment=comment,
     )
+    _record_delegation(ctx, instance, new)
     await _assign(ctx, instance, new)
     await _flush(ctx)
     return new
@@ -687,9 +760,16 @@ async def withdraw(ctx: Context, instance_id: uuid.UUID, comment: str | None) ->
     if instance.status not in OPEN:
         raise Conflict(f"the request is already {instance.status}", code="instance_closed")
     instance.updated_at = ctx.now
-    await _cancel_open(ctx, instance, "the requester withdrew the request")
+    cancelled = await _cancel_open(ctx, instance, "the requester withdrew the request")
     _history(ctx, instance, "withdrawn", comment=comment)
     await complete(ctx, instance, "withdrawn")
+    # Approvers whose task just left their inbox are told why (the actor never is).
+    told = {ctx.actor_employee, instance.requester_employee_id}
+    for task in cancelled:
+        for person in (task.assignee_employee_id, task.original_assignee_id):
+            if person is not None and person not in told:
+                told.add(person)
+                _notify(ctx, person, "outcome", instance, f"{instance.title}：withdrawn", task)
     await _flush(ctx)
     return instance
 
@@ -742,6 +822,69 @@ async def due_task_ids(session: AsyncSession, now: datetime, limit: int = 100) -
     )
 
 
+async def _escalate(ctx: Context, task: Task, instance: Instance, step: dict[str, Any]) -> bool:
+    """Move an overdue task to the manager of the approver it is for; False (and a reminder)
+    when there is nobody to move it to.
+
+    The manager is looked up for the approver, not for a substitute holding the task. A
+    manager who already has an open task in the step keeps it (started now if it was waiting
+    its turn) instead of getting a second one; the overdue task is closed either way.
+    """
+    owner = task.original_assignee_id or task.assignee_employee_id
+    chain = await ctx.directory.managers(owner, 1)
+    target = chain[0] if chain else None
+    if target is None or target in (instance.requester_employee_id, task.assignee_employee_id):
+        _notify(
+            ctx, task.assignee_employee_id, "reminder", instance, f"催办：{instance.title}", task
+        )
+        _history(ctx, instance, "reminded", task=task, reason="nobody to escalate to")
+        return False
+    _decide(ctx, task, "escalated", "the deadline passed", None)
+    kept = await open_task_of(ctx, task, target)
+    if kept is not None:
+        _history(
+            ctx,
+            instance,
+            "escalated",
+            task=task,
+            to_employee=target,
+            kept_task=kept.id,
+            reason="the manager already has a task in this step",
+        )
+        if kept.status == "waiting":
+            kept.status = "pending"
+            kept.due_at = _due(step, ctx.now)
+            kept.sort_due = kept.due_at or far_future()
+            await _assign(ctx, instance, kept)
+        _notify(
+            ctx,
+            kept.assignee_employee_id,
+            "escalation",
+            instance,
+            f"升级审批：{instance.title}",
+            kept,
+        )
+        return True
+    new = await _new_task(
+        ctx,
+        instance,
+        step_index=task.step_index,
+        step_key=task.step_key,
+        approver=target,
+        position=task.position,
+        status="pending",
+        due=_due(step, ctx.now),
+        handed_on_by=task.assignee_employee_id,
+    )
+    _history(ctx, instance, "escalated", task=task, to_employee=target, new_task=new.id)
+    _record_delegation(ctx, instance, new)
+    _notify(
+        ctx, new.assignee_employee_id, "escalation", instance, f"升级审批：{instance.title}", new
+    )
+    await _assign(ctx, instance, new)
+    return True
+
+
 async def handle_deadline(ctx: Context, task_id: uuid.UUID) -> str | None:
     """Apply the step's deadline action to one overdue task (once); returns what was done."""
     task = await ctx.session.get(Task, task_id)
@@ -759,7 +902,7 @@ async def handle_deadline(ctx: Context, task_id: uuid.UUID) -> str | None:
     definition = await ctx.session.get(Definition, instance.definition_id)
     assert definition is not None
     deadline = definition.steps[task.step_index].get("deadline") or {}
-    action = deadline.get("action", "remind")
+    action = str(deadline.get("action", "remind"))
     if action == "remind":
         task.reminders_sent += 1
         _notify(
@@ -778,39 +921,8 @@ async def handle_deadline(ctx: Context, task_id: uuid.UUID) -> str | None:
         instance.updated_at = ctx.now
     elif action == "escalate":
         task.deadline_done = True
-        chain = await ctx.directory.managers(task.assignee_employee_id, 1)
-        target = chain[0] if chain and chain[0] != instance.requester_employee_id else None
-        if target is None:
-            _notify(
-                ctx,
-                task.assignee_employee_id,
-                "reminder",
-                instance,
-                f"催办：{instance.title}",
-                task,
-            )
-            _history(ctx, instance, "reminded", task=task, reason="nobody to escalate to")
+        if not await _escalate(ctx, task, instance, definition.steps[task.step_index]):
             action = "remind"
-        else:
-            _decide(ctx, task, "escalated", "the deadline passed", None)
-            step = definition.steps[task.step_index]
-            due = _due(step, ctx.now)
-            new = Task(
-                instance_id=instance.id,
-                round=task.round,
-                step_index=task.step_index,
-                step_key=task.step_key,
-                position=task.position,
-                assignee_employee_id=target,
-                status="pending",
-                due_at=due,
-                sort_due=due or far_future(),
-            )
-            ctx.session.add(new)
-            await ctx.session.flush()
-            _history(ctx, instance, "escalated", task=task, to_employee=target, new_task=new.id)
-            _notify(ctx, target, "escalation", instance, f"升级审批：{instance.title}", new)
-            await _assign(ctx, instance, new)
         instance.updated_at = ctx.now
     elif action == "approve":
         task.deadline_done = True
