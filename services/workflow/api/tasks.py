@@ -110,7 +110,10 @@ async def return_task(
     "/tasks/{task_id}/transfer", response_model=TaskRead, summary="Transfer to someone else"
 )
 async def transfer_task(task_id: uuid.UUID, payload: Transfer, ctx: EngineContext) -> Task:
-    """Hand the task to another employee; the new task keeps the step and the deadline."""
+    """Hand the task to another employee (or their substitute); it keeps the step and the deadline.
+
+    409 `already_assigned_in_step` when they already have an open task in the step.
+    """
     return await engine.transfer(ctx, task_id, payload.to_employee_id, payload.comment)
 
 
