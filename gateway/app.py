@@ -25,7 +25,7 @@ from gateway.keys import KeyRing
 from gateway.openapi import merge_documents
 from gateway.proxy import Upstreams
 from shared.contracts.principal import SERVICES, Principal
-from shared.kit.app import operation_id
+from shared.kit.app import NO_TELEMETRY, operation_id
 from shared.kit.audit import AuditedSession, install_audit
 from shared.kit.db import create_engine_for, make_sessionmaker
 from shared.kit.errors import (
@@ -98,9 +98,10 @@ class Gateway:
         self.service_docs: dict[str, dict[str, Any]] = {}
         self.docs_fetched_at = 0.0
 
-    async def authenticate(self, request_headers: dict[str, str]) -> Principal:
-        """The caller of a request; Unauthorized without a valid bearer token."""
-        scheme, _, token = request_headers.get("authorization", "").partition(" ")
+    async def authenticate(self, authorization: str | None) -> Principal:
+        """The caller of a request, from its ``Authorization`` header; Unauthorized without a
+        valid bearer token."""
+        scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized()
         return await self.verifier.verify(token.strip())
@@ -172,7 +173,7 @@ class ServiceRoutes:
         gateway: Gateway = self.gateway_app.state.gateway
         response: Response
         try:
-            principal = await gateway.authenticate(dict(request.headers))
+            principal = await gateway.authenticate(request.headers.get("authorization"))
             if principal.kind == "client":
                 allowed = (
                     principal.can_read(service)
@@ -321,6 +322,7 @@ def create_app(settings: GatewaySettings | None = None, keys: KeyRing | None = N
         docs_url=None,
         redoc_url=None,
         generate_unique_id_function=operation_id,
+        telemetry=NO_TELEMETRY,
     )
     app.state.gateway = gateway
     app.state.settings = settings

@@ -47,16 +47,17 @@ def _connection_listed(values: list[str]) -> set[str]:
     return {token.strip().lower() for value in values for token in value.split(",")} - {""}
 
 
+_DROPPED = HOP_BY_HOP | {"x-request-id"}
+
+
 def _end_to_end(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """``headers`` without hop-by-hop ones, those named in ``Connection`` included."""
-    listed = _connection_listed([value for name, value in headers if name.lower() == "connection"])
-    return [
-        (name, value)
-        for name, value in headers
-        if name.lower() not in HOP_BY_HOP
-        and name.lower() not in listed
-        and name.lower() != "x-request-id"
-    ]
+    kept = [(name, value) for name, value in headers if name.lower() not in _DROPPED]
+    connection = [value for name, value in headers if name.lower() == "connection"]
+    if not connection:
+        return kept
+    listed = _connection_listed(connection)
+    return [(name, value) for name, value in kept if name.lower() not in listed]
 
 
 class _BodyLimit:
@@ -154,13 +155,15 @@ class Upstreams:
         headers.append(
             ("X-Forwarded-For", f"{forwarded_for}, {client}" if forwarded_for else client)
         )
-        headers.append(("X-Forwarded-Proto", request.url.scheme))
+        scope = request.scope
+        headers.append(("X-Forwarded-Proto", scope.get("scheme", "http")))
         # The path as the client encoded it: the decoded one would turn %2F into a separator
         # and %3F or %23 into the start of a query or fragment.
-        raw_path = request.scope.get("raw_path") or request.url.path.encode()
+        raw_path = scope.get("raw_path") or scope["path"].encode()
         target = f"{self.urls[service]}{raw_path.decode('latin-1')}"
-        if request.url.query:
-            target = f"{target}?{request.url.query}"
+        query = scope.get("query_string", b"")
+        if query:
+            target = f"{target}?{query.decode('latin-1')}"
         url = URL(target, encoded=True)
 
         length = request.headers.get("content-length")
@@ -181,9 +184,7 @@ class Upstreams:
 
         try:
             pool = (
-                self._feeds
-                if request.url.path.endswith("/events") and self._feeds
-                else self.session
+                self._feeds if scope["path"].endswith("/events") and self._feeds else self.session
             )
             upstream = await pool.request(
                 request.method, url, headers=headers, data=data, allow_redirects=False

@@ -16,7 +16,7 @@ from shared.contracts.events import EventFeedPage
 from shared.contracts.principal import Principal
 from shared.kit import audit
 from shared.kit.auth import require_feed_reader, require_roles
-from shared.kit.db import create_engine_for, make_sessionmaker
+from shared.kit.db import create_engine_for, create_read_engine, make_sessionmaker
 from shared.kit.errors import install_problem_handlers, problem_response
 from shared.kit.migrations import current_revision, head_revision
 from shared.kit.observability import (
@@ -158,6 +158,10 @@ def _platform_router(service: str) -> APIRouter:
     return router
 
 
+# FastAPI's native OpenTelemetry, switched off: see create_service_app.
+NO_TELEMETRY: Any = {"tracing": False, "metrics": False, "logs": False}
+
+
 def create_service_app(
     settings: ServiceSettings,
     *,
@@ -186,9 +190,8 @@ def create_service_app(
         publisher = Publisher(
             engine, tables, f"{service}:{settings.resolved_schema()}", settings.publisher_interval
         )
-        read_sessionmaker = make_sessionmaker(
-            engine.execution_options(isolation_level="AUTOCOMMIT"), sync_session_class, kit=tables
-        )
+        read_engine = create_read_engine(url, settings.resolved_schema(), engine)
+        read_sessionmaker = make_sessionmaker(read_engine, sync_session_class, kit=tables)
         runtime = ServiceRuntime(
             service, engine, sessionmaker, tables, token_verifier, publisher, read_sessionmaker
         )
@@ -216,6 +219,8 @@ def create_service_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await warming
             await publisher.stop()
+            if read_engine.sync_engine.pool is not engine.sync_engine.pool:
+                await read_engine.dispose()
             await engine.dispose()
 
     app = FastAPI(
@@ -227,14 +232,19 @@ def create_service_app(
         openapi_url=f"/api/v1/{service}/openapi.json",
         docs_url=None,
         redoc_url=None,
+        # The kit measures and logs every request itself (observability.py); FastAPI's own
+        # OpenTelemetry hooks would only add a per-request check of the global providers.
+        telemetry=NO_TELEMETRY,
     )
     app.state.settings = settings
     app.state.head_revision = head_revision(service)
     app.state.metrics = Metrics(service)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, service=service)
-    app.include_router(_health_router(service))
-    app.include_router(_platform_router(service))
+    # Routes are matched in order, one by one: the service's own routers come first (hottest
+    # first, in the order the service lists them); health, metrics, events and audit last.
     for router in routers:
         app.include_router(router)
+    app.include_router(_health_router(service))
+    app.include_router(_platform_router(service))
     return app

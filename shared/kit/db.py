@@ -131,6 +131,24 @@ def create_engine_for(url: str, schema: str | None = None, **kwargs: Any) -> Asy
     return engine
 
 
+def create_read_engine(url: str, schema: str | None, engine: AsyncEngine) -> AsyncEngine:
+    """The engine GET and HEAD read through: autocommit, so a read is one round trip.
+
+    On PostgreSQL it has a pool of its own (``OFFICINA_DB_READ_POOL_SIZE``, 8) whose
+    connections are autocommit from the moment they open: switching connections of the
+    writers' pool to autocommit and back on every checkout cost about 0.2 ms of CPU per read.
+    Both pools open connections only as they are needed. SQLite shares the writers' engine.
+    """
+    if is_postgres(url):
+        return create_engine_for(
+            url,
+            schema,
+            isolation_level="AUTOCOMMIT",
+            pool_size=int(os.environ.get("OFFICINA_DB_READ_POOL_SIZE", "8")),
+        )
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 async def ensure_schema(url: str, schema: str) -> None:
     """Create the service's PostgreSQL schema when it does not exist (no-op on SQLite)."""
     if not is_postgres(url):

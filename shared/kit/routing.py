@@ -66,7 +66,7 @@ class TransactionalRoute(APIRoute):
                     if session is None:
                         session = await get_session(request)
                     await idempotency.complete(session, runtime, owned, response)
-                if session is not None:
+                if session is not None and _needs_commit(session, request, owned is not None):
                     await runtime.commit(session)
                 # Only now is the answer stored: a failed commit must still release the key.
                 owned = None
@@ -89,6 +89,17 @@ class TransactionalRoute(APIRoute):
                     await idempotency.release(runtime, owned)
 
         return handler
+
+
+def _needs_commit(session: AsyncSession, request: Request, storing: bool) -> bool:
+    """Whether the request's session has anything to commit.
+
+    A GET or HEAD reads on an autocommit connection: unless it left objects to flush, closing
+    the session is all that is needed, and saves a commit per read.
+    """
+    if storing or request.method not in _SAFE_METHODS:
+        return True
+    return bool(session.new or session.dirty or session.deleted)
 
 
 class _DoNotStore(Exception):

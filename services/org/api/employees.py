@@ -4,8 +4,8 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import File, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
-from sqlalchemy import Select
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import RowMapping, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.org.api.deps import Reader
@@ -46,6 +46,16 @@ def employee_json(employee: Employee, principal: Principal) -> dict[str, Any]:
     """An employee as this caller may see it: personal data only for HR, admin and the employee."""
     hidden = set() if access.may_see_personal_data(principal, employee.id) else PERSONAL
     return EmployeeRead.model_validate(employee).model_dump(mode="json", exclude=hidden)
+
+
+def _read_answer(row: RowMapping, principal: Principal) -> Response:
+    """The employee of a plain read, serialized straight to JSON bytes."""
+    hidden = set() if access.may_see_personal_data(principal, row["id"]) else PERSONAL
+    return Response(
+        EmployeeRead.model_validate(row).model_dump_json(exclude=hidden),
+        media_type="application/json",
+        headers={"ETag": etag(row["version"])},
+    )
 
 
 def _one(
@@ -117,11 +127,9 @@ async def list_employees(
 
 
 @router.get("/employees/{employee_id}", response_model=EmployeeRead, summary="Read an employee")
-async def read_employee(
-    employee_id: uuid.UUID, session: SessionDep, principal: Reader
-) -> JSONResponse:
+async def read_employee(employee_id: uuid.UUID, session: SessionDep, principal: Reader) -> Response:
     """One employee; ID number and birth date only for HR, admins, auditors and the employee."""
-    return _one(await employee_rules.get(session, employee_id), principal)
+    return _read_answer(await employee_rules.read(session, employee_id), principal)
 
 
 @router.patch("/employees/{employee_id}", response_model=EmployeeRead, summary="Change an employee")

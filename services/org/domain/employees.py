@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import RowMapping, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.org.db.models import Department, Employee, Position
@@ -23,6 +23,20 @@ async def get(session: AsyncSession, employee_id: uuid.UUID) -> Employee:
     if employee is None:
         raise not_found("employee", employee_id)
     return employee
+
+
+_EMPLOYEES = Employee.__table__
+# Built once: SQLAlchemy memoizes a statement's cache key, so reads skip compiling it again.
+_BY_ID = select(_EMPLOYEES).where(_EMPLOYEES.c.id == bindparam("employee_id"))
+
+
+async def read(session: AsyncSession, employee_id: uuid.UUID) -> RowMapping:
+    """An employee's row by id, for answering a read without building an ORM object; or 404."""
+    connection = await session.connection()
+    row = (await connection.execute(_BY_ID, {"employee_id": employee_id})).mappings().first()
+    if row is None:
+        raise not_found("employee", employee_id)
+    return row
 
 
 async def _check_unique(
