@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.auth.api import router as auth_router
@@ -143,6 +144,30 @@ class Gateway:
             if due:
                 self.docs_fetched_at = time.monotonic()
         return [s for s in SERVICES if s not in self.service_docs]
+
+
+class ProblemCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS handling, with a refused preflight answered as a problem like any
+    other error (``code: cors_refused``, the refused parts named), not a plain-text 400."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")
+        headers = {
+            name: value
+            for name, value in response.headers.items()
+            if name not in ("content-length", "content-type")
+        }
+        return problem_response(
+            None,
+            400,
+            detail=f"this cross-origin request is not allowed ({refused} refused)",
+            code="cors_refused",
+            headers=headers,
+            refused=refused.split(", "),
+        )
 
 
 class ServiceRoutes:
@@ -336,7 +361,7 @@ def create_app(settings: GatewaySettings | None = None, keys: KeyRing | None = N
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, service="gateway")
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["*"],

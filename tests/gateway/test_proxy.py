@@ -382,7 +382,23 @@ async def test_cors_preflight_from_another_origin_is_refused(make_gateway: MakeG
     )
 
     assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "cors_refused"
+    assert response.json()["refused"] == ["origin"]
     assert "access-control-allow-origin" not in response.headers
+
+
+async def test_cors_preflight_for_a_method_not_allowed_names_it(make_gateway: MakeGateway) -> None:
+    gateway = await make_gateway(cors_origins=["http://app.example"])
+
+    response = await gateway.client.options(
+        "/api/v1/org/echo",
+        headers={"Origin": "http://app.example", "Access-Control-Request-Method": "BREW"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "cors_refused"
+    assert response.json()["refused"] == ["method"]
 
 
 async def test_cors_answers_expose_the_request_id_and_etag_to_the_allowed_origin(
