@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from services.hr.api import ROUTERS
 from services.hr.config import HrSettings
 from services.hr.db.models import KIT, Base
+from services.hr.domain.approvals import ApprovalSweeper
 from services.hr.domain.directory import ORG_EVENTS, apply_org_event
 from services.hr.domain.leave import apply_outcome
 from shared.kit.app import create_service_app
@@ -27,7 +28,8 @@ def create_app(
     verifier: TokenVerifier | None = None,
     today: Callable[[], date] | None = None,
 ) -> FastAPI:
-    """Build the hr service; it follows org's and workflow's feeds while it runs."""
+    """Build the hr service; it follows org's and workflow's feeds while it runs, and starts
+    the approvals workflow has not confirmed yet."""
     settings = settings or HrSettings()
 
     async def wire(runtime: ServiceRuntime) -> Callable[[], Awaitable[None]]:
@@ -61,8 +63,14 @@ def create_app(
             ]
             for consumer in consumers:
                 consumer.start()
+        sweeper = None
+        if settings.approval_sweep_interval > 0:
+            sweeper = ApprovalSweeper(runtime, settings.approval_sweep_interval)
+            sweeper.start()
 
         async def stop() -> None:
+            if sweeper is not None:
+                await sweeper.stop()
             for consumer in consumers:
                 await consumer.stop()
             await client.aclose()

@@ -1,5 +1,7 @@
 """Settings of the hr service."""
 
+from pydantic import Field
+
 from shared.kit.settings import ServiceSettings
 
 
@@ -8,7 +10,10 @@ class HrSettings(ServiceSettings):
 
     ``OFFICINA_HR_CLIENT_ID`` / ``_SECRET`` (handed over by the launcher) let hr start approvals
     in workflow and read the org and workflow feeds through the gateway.
+    ``OFFICINA_APPROVAL_SWEEP_INTERVAL``: seconds between sweeps that start the approvals
+    workflow has not confirmed yet (0 turns the sweep off).
     """
 
     service: str = "hr"
     feed_wait: float = 20.0
+    approval_sweep_interval: float = Field(default=15.0, ge=0)

@@ -5,7 +5,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    field_validator,
+)
+
+from services.hr.domain import balances
 
 Days = Annotated[
     Decimal, PlainSerializer(lambda value: f"{value:.1f}", return_type=str, when_used="json")
@@ -116,14 +125,21 @@ class AllocationResult(BaseModel):
 
 
 class AdjustmentCreate(Strict):
-    """A manual change of a balance."""
+    """A manual change of a balance: whole or half days, and why."""
 
     delta: Decimal = Field(
-        description="Days to add (negative to take away), in half days.",
+        description="Days to add (negative to take away): a non-zero multiple of 0.5.",
         max_digits=5,
         decimal_places=1,
     )
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+    @field_validator("delta")
+    @classmethod
+    def _whole_or_half_days(cls, delta: Decimal) -> Decimal:
+        if not balances.is_whole_or_half_days(delta):
+            raise ValueError("an adjustment is a non-zero number of whole or half days")
+        return delta
 
 
 class LeaveRequestCreate(Strict):

@@ -1,9 +1,10 @@
 """The hr service, running in-process on a migrated database with its reference data.
 
 ``hr`` gives a test the service with the eight leave types loaded, "today" fixed at
-``TODAY``, no feed consumers, and a stand-in for workflow behind hr's service client (it
-answers like the real one: 201 with an instance id, the same answer again for a repeated
-``Idempotency-Key``). hr's copy of org is seeded by applying org-shaped events, exactly as
+``TODAY``, no feed consumers, no background approval sweep (``hr.sweep()`` runs it), and a
+stand-in for workflow behind hr's service client (it answers like the real one: 201 with an
+instance id, the same answer again for a repeated ``Idempotency-Key``, 409 when withdrawing
+an instance that has already ended). hr's copy of org is seeded by applying org-shaped events, exactly as
 the org-directory consumer does; workflow outcomes are applied the same way.
 """
 
@@ -11,9 +12,9 @@ import asyncio
 import itertools
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from fastapi import FastAPI
 import shared.kit.migrations
 from services.hr.app import create_app
 from services.hr.config import HrSettings
+from services.hr.domain.approvals import start_waiting_approvals
 from services.hr.domain.directory import apply_org_event
 from services.hr.domain.leave import apply_outcome
 from services.hr.reference import load_reference_data
@@ -40,15 +42,26 @@ YEAR = TODAY.year
 
 @dataclass
 class FakeWorkflow:
-    """workflow as hr's service client sees it, through a mock transport."""
+    """workflow as hr's service client sees it, through a mock transport.
+
+    ``down``: every call answers 503 and changes nothing. ``lose_answers``: a start is carried
+    out but its answer never reaches hr (the connection drops), as after a crash or a timeout.
+    ``refuse_starts``: starts are refused (422) and start nothing. ``on_start`` runs when a
+    start arrives, before workflow acts on it. ``decide`` closes an instance the way an
+    approver would: withdrawing it then answers 409.
+    """
 
     calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     instances: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → start body
     by_key: dict[str, str] = field(default_factory=dict)  # Idempotency-Key → id
+    status: dict[str, str] = field(default_factory=dict)  # id → pending | approved | …
     withdrawn: list[str] = field(default_factory=list)
     down: bool = False
+    lose_answers: bool = False
+    refuse_starts: bool = False
+    on_start: Callable[[dict[str, Any]], Awaitable[None]] | None = None
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
+    async def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
         if path == "/api/v1/auth/token":
             return httpx.Response(200, json={"access_token": "hr-client-token", "expires_in": 900})
@@ -57,21 +70,60 @@ class FakeWorkflow:
         if self.down:
             return httpx.Response(503, json={"status": 503, "title": "Service Unavailable"})
         if request.method == "POST" and path == "/api/v1/workflow/instances":
+            if self.on_start is not None:
+                await self.on_start(body)
+            if self.refuse_starts:
+                return httpx.Response(422, json={"status": 422, "code": "invalid_request_data"})
             key = request.headers.get("idempotency-key", "")
             if key in self.by_key:  # the real workflow replays the stored answer
-                return httpx.Response(201, json={"id": self.by_key[key], "status": "pending"})
-            instance_id = str(uuid.uuid4())
-            self.by_key[key] = instance_id
-            self.instances[instance_id] = body
-            return httpx.Response(201, json={"id": instance_id, "status": "pending"})
+                answer = httpx.Response(201, json={"id": self.by_key[key], "status": "pending"})
+            else:
+                instance_id = str(uuid.uuid4())
+                self.by_key[key] = instance_id
+                self.instances[instance_id] = body
+                self.status[instance_id] = "pending"
+                answer = httpx.Response(201, json={"id": instance_id, "status": "pending"})
+            if self.lose_answers:
+                raise httpx.ReadTimeout("the answer was lost", request=request)
+            return answer
+        instance_id = path.split("/")[5] if path.startswith("/api/v1/workflow/instances/") else ""
+        if instance_id not in self.status:
+            return httpx.Response(404, json={"status": 404, "code": "not_found"})
         if request.method == "POST" and path.endswith("/withdraw"):
-            self.withdrawn.append(path.split("/")[-2])
-            return httpx.Response(200, json={"status": "withdrawn"})
+            if self.status[instance_id] != "pending":
+                return httpx.Response(
+                    409,
+                    json={
+                        "status": 409,
+                        "title": "Conflict",
+                        "detail": f"the request is already {self.status[instance_id]}",
+                        "code": "instance_closed",
+                    },
+                )
+            self.withdrawn.append(instance_id)
+            self.status[instance_id] = "withdrawn"
+            return httpx.Response(200, json={"id": instance_id, "status": "withdrawn"})
+        if request.method == "GET":
+            return httpx.Response(200, json={"id": instance_id, "status": self.status[instance_id]})
         return httpx.Response(404, json={"status": 404})
 
     def started(self) -> list[dict[str, Any]]:
         """The bodies of every instance hr started, oldest first."""
         return list(self.instances.values())
+
+    def decide(self, instance_id: object, outcome: str) -> None:
+        """An approver (or the requester in workflow) closes the instance."""
+        assert self.status[str(instance_id)] == "pending"
+        self.status[str(instance_id)] = outcome
+
+    def instance_of(self, request_id: object, subject_type: str = "leave_request") -> str:
+        """The one instance started for a request (or its cancellation)."""
+        [found] = [
+            instance_id
+            for instance_id, body in self.instances.items()
+            if body["subject"] == {"service": "hr", "type": subject_type, "id": str(request_id)}
+        ]
+        return found
 
 
 @dataclass
@@ -186,12 +238,19 @@ class HrService:
     # ---- workflow outcomes, applied as the workflow-outcomes consumer does -------------
 
     async def outcome(
-        self, request: dict[str, Any], outcome: str, *, cancellation: bool = False
+        self,
+        request: dict[str, Any],
+        outcome: str,
+        *,
+        cancellation: bool = False,
+        instance_id: str | None = None,
     ) -> bool:
         """workflow says the approval of ``request`` ended; False when it was applied before."""
-        instance_id = request[
-            "cancellation_instance_id" if cancellation else "workflow_instance_id"
-        ]
+        instance_id = (
+            instance_id
+            or request["cancellation_instance_id" if cancellation else "workflow_instance_id"]
+        )
+        assert instance_id, "hr has not recorded this approval: name its instance_id"
         return await self.replay(
             EventEnvelope(
                 seq=next(self._outcome_seq),
@@ -215,6 +274,13 @@ class HrService:
 
     async def replay(self, event: EventEnvelope) -> bool:
         return await apply_event(self.app.state.runtime, "workflow-outcomes", event, apply_outcome)
+
+    async def sweep(self, older_than: timedelta = timedelta(0)) -> int:
+        """Run hr's sweep of approvals workflow has not confirmed; returns how many it started."""
+        runtime = self.app.state.runtime
+        return await start_waiting_approvals(
+            runtime, runtime.extras["service_client"], older_than=older_than
+        )
 
     # ---- calls ----------------------------------------------------------------------
 
@@ -274,7 +340,11 @@ async def hr(
     await asyncio.to_thread(shared.kit.migrations.upgrade, "hr", url, schema)
     await load_reference_data(url=url, schema=schema, data_dir=tmp_path, demo=False)
     settings = HrSettings(
-        database_url=url, database_schema=schema, consumers_enabled=False, publisher_interval=0.1
+        database_url=url,
+        database_schema=schema,
+        consumers_enabled=False,
+        publisher_interval=0.1,
+        approval_sweep_interval=0,  # tests run the sweep themselves
     )
     app = create_app(settings, verifier=minter.verifier(), today=lambda: TODAY)
     fake = FakeWorkflow()

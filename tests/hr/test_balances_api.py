@@ -1,9 +1,14 @@
 """``/leave-balances``: the yearly allocation, HR's audited adjustments, who sees which balance."""
 
+import uuid
 from decimal import Decimal
 
 import httpx
+import pytest
 
+from services.hr.db.models import LeaveBalance
+from services.hr.domain import balances
+from shared.kit.errors import Unprocessable
 from tests.hr.conftest import API, YEAR, Company, HrService
 from tests.problems import assert_problem
 
@@ -209,12 +214,98 @@ async def test_an_adjustment_needs_a_reason(hr: HrService, company: Company) -> 
     assert (await hr.balance(company.employee))["adjusted"] == "0.0"
 
 
-async def test_a_zero_or_too_fine_adjustment_is_refused(hr: HrService, company: Company) -> None:
+async def nothing_adjusted(hr: HrService, company: Company) -> None:
+    held = await hr.balance(company.employee)
+    assert (held["adjusted"], held["remaining"], held["version"]) == ("0.0", "10.0", 1)
+    log = await hr.client.get(
+        f"{API}/audit-log", params={"entity_type": "balance_adjustments"}, headers=hr.auditor()
+    )
+    assert log.json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    "delta",
+    ["0", "0.0", "-0", "0.3", "1.3", "-0.7", "0.25", 0.3, 2.2, "NaN", "Infinity"],
+    ids=str,
+)
+async def test_only_whole_or_half_days_may_be_adjusted(
+    hr: HrService, company: Company, delta: object
+) -> None:
     await hr.allocate()
     held = await hr.balance(company.employee)
 
-    assert_problem(await adjust(hr, held["id"], "0"), 422, "validation_error")
-    assert_problem(await adjust(hr, held["id"], "0.25"), 422)
+    response = await hr.client.post(
+        f"{API}/leave-balances/{held['id']}/adjustments",
+        json={"delta": delta, "reason": "折算"},
+        headers=hr.hr(),
+    )
+
+    body = assert_problem(response, 422, "validation_error")
+    assert [issue["loc"] for issue in body["errors"]] == [["body", "delta"]]
+    await nothing_adjusted(hr, company)
+
+
+@pytest.mark.parametrize(("delta", "adjusted"), [("0.5", "0.5"), ("-1.5", "-1.5"), (3, "3.0")])
+async def test_whole_and_half_days_are_adjusted(
+    hr: HrService, company: Company, delta: object, adjusted: str
+) -> None:
+    await hr.allocate()
+    held = await hr.balance(company.employee)
+
+    response = await hr.client.post(
+        f"{API}/leave-balances/{held['id']}/adjustments",
+        json={"delta": delta, "reason": "折算"},
+        headers=hr.hr(),
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["adjusted"] == adjusted
+
+
+@pytest.mark.parametrize("reason", [" ", "   ", "\t\n", "\u3000"], ids=repr)
+async def test_a_blank_reason_is_refused(hr: HrService, company: Company, reason: str) -> None:
+    await hr.allocate()
+    held = await hr.balance(company.employee)
+
+    body = assert_problem(await adjust(hr, held["id"], "1", reason), 422, "validation_error")
+
+    assert [issue["loc"] for issue in body["errors"]] == [["body", "reason"]]
+    await nothing_adjusted(hr, company)
+
+
+async def test_the_reason_is_kept_without_surrounding_blanks(
+    hr: HrService, company: Company
+) -> None:
+    await hr.allocate()
+    held = await hr.balance(company.employee)
+
+    response = await adjust(hr, held["id"], "1", "  加班调休折算 \n")
+
+    assert response.status_code == 200, response.text
+    log = await hr.client.get(
+        f"{API}/audit-log", params={"entity_type": "balance_adjustments"}, headers=hr.auditor()
+    )
+    [entry] = log.json()["items"]
+    assert entry["changes"]["reason"]["new"] == "加班调休折算"
+
+
+@pytest.mark.parametrize(
+    ("delta", "reason"), [("0.3", "折算"), ("0", "折算"), ("1", "   "), ("1", "")]
+)
+async def test_the_balance_rules_refuse_fractions_and_blank_reasons_themselves(
+    hr: HrService, company: Company, delta: str, reason: str
+) -> None:
+    """The rule holds for any caller of the domain, not only for the HTTP body."""
+    await hr.allocate()
+    held = await hr.balance(company.employee)
+    runtime = hr.app.state.runtime
+
+    with pytest.raises(Unprocessable):
+        async with runtime.transaction() as session:
+            balance = await session.get(LeaveBalance, uuid.UUID(held["id"]))
+            await balances.adjust(session, balance, Decimal(delta), reason, "user:harriet")
+
+    await nothing_adjusted(hr, company)
 
 
 async def test_a_balance_cannot_drop_below_what_is_used_and_pending(

@@ -1,5 +1,6 @@
 """``/calendars/{year}``, ``/calendars/{year}/working-days`` and ``/leave-types``."""
 
+from collections import Counter
 from typing import Any
 
 import httpx
@@ -87,6 +88,92 @@ async def test_a_stale_if_match_is_refused(hr: HrService) -> None:
     stale = await put_calendar(hr, 2025, NATIONAL_DAY_2025, {**hr.hr(), "If-Match": '"1"'})
 
     assert_problem(stale, 412, "version_mismatch")
+
+
+async def day_changes(hr: HrService) -> list[dict[str, Any]]:
+    """The audit log of calendar days, oldest first."""
+    response = await hr.client.get(
+        f"{API}/audit-log",
+        params={"entity_type": "calendar_days", "sort": "occurred_at", "limit": 200},
+        headers=hr.auditor(),
+    )
+    assert response.status_code == 200, response.text
+    entries: list[dict[str, Any]] = response.json()["items"]
+    return entries
+
+
+def by_date(entries: list[dict[str, Any]], days: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Entries by the date of their row (``days``: row id → date, from the creations)."""
+    return {days[e["entity_id"]]: e for e in entries}
+
+
+def dates_of(entries: list[dict[str, Any]]) -> dict[str, str]:
+    return {e["entity_id"]: e["changes"]["day"]["new"] for e in entries if e["action"] == "create"}
+
+
+async def test_each_holiday_and_make_up_day_set_up_is_audited(hr: HrService) -> None:
+    await put_calendar(hr, 2025, NATIONAL_DAY_2025)
+
+    entries = await day_changes(hr)
+
+    assert len(entries) == 10
+    assert {e["action"] for e in entries} == {"create"}
+    assert {e["actor"] for e in entries} == {"user:harriet"}
+    assert all(e["request_id"] for e in entries)
+    made = by_date(entries, dates_of(entries))
+    assert made["2025-10-01"]["changes"]["kind"] == {"new": "holiday"}
+    assert made["2025-10-01"]["changes"]["name"] == {"new": "国庆节"}
+    assert made["2025-09-28"]["changes"]["kind"] == {"new": "workday"}
+
+
+async def test_changing_the_days_audits_what_was_removed_changed_and_added(
+    hr: HrService,
+) -> None:
+    await put_calendar(hr, 2025, NATIONAL_DAY_2025)
+    first = await day_changes(hr)
+    before = {e["id"] for e in first}
+    revised = {
+        # 10-01 renamed, 10-02…10-08 dropped, 09-28 kept as it was, 10-11 dropped, 05-01 added
+        "holidays": [
+            {"date": "2025-10-01", "name": "国庆节（修订）"},
+            {"date": "2025-05-01", "name": "劳动节"},
+        ],
+        "workdays": [{"date": "2025-09-28", "name": "调休上班"}],
+    }
+
+    response = await put_calendar(hr, 2025, revised, {**hr.hr(), "If-Match": '"1"'})
+
+    assert response.status_code == 200, response.text
+    changes = [e for e in await day_changes(hr) if e["id"] not in before]
+    assert Counter(e["action"] for e in changes) == {"delete": 8, "update": 1, "create": 1}
+    found = by_date(changes, dates_of(first + changes))
+    assert found["2025-10-01"]["action"] == "update"
+    assert found["2025-10-01"]["changes"] == {"name": {"old": "国庆节", "new": "国庆节（修订）"}}
+    assert found["2025-05-01"]["action"] == "create"
+    assert found["2025-10-11"]["action"] == "delete"
+    assert found["2025-10-11"]["changes"]["kind"] == {"old": "workday"}
+    assert "2025-09-28" not in found  # unchanged: nothing to audit
+
+
+async def test_a_day_turning_from_holiday_to_make_up_day_is_audited_as_a_change(
+    hr: HrService,
+) -> None:
+    await put_calendar(hr, 2025, {"holidays": [{"date": "2025-10-11", "name": "假日"}]})
+    await put_calendar(hr, 2025, {"workdays": [{"date": "2025-10-11", "name": "调休上班"}]})
+
+    [created, changed] = await day_changes(hr)
+
+    assert (created["action"], changed["action"]) == ("create", "update")
+    assert changed["entity_id"] == created["entity_id"]
+    assert changed["changes"] == {
+        "kind": {"old": "holiday", "new": "workday"},
+        "name": {"old": "假日", "new": "调休上班"},
+    }
+    read = (await hr.client.get(f"{API}/calendars/2025", headers=hr.hr())).json()
+    assert (read["holidays"], read["workdays"]) == (
+        [],
+        [{"date": "2025-10-11", "name": "调休上班"}],
+    )
 
 
 @pytest.mark.parametrize(

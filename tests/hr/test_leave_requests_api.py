@@ -288,19 +288,6 @@ async def test_someone_hr_does_not_know_or_who_left_cannot_ask(
         assert_problem(response, 422, "unknown_employee")
 
 
-async def test_workflow_unreachable_keeps_nothing(hr: HrService, company: Company) -> None:
-    await hr.allocate()
-    hr.workflow.down = True
-
-    response = await hr.ask(hr.employee(company.employee), "2025-06-16", "2025-06-17")
-
-    assert_problem(response, 503)
-    await nothing_reserved(hr, company)
-    listed = await hr.client.get(f"{API}/leave-requests", headers=hr.hr())
-    assert listed.json()["items"] == []
-    assert await hr.events() == []
-
-
 # ---- a request that is accepted -------------------------------------------------------------
 
 

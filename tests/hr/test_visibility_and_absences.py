@@ -53,7 +53,10 @@ async def test_each_person_lists_what_they_may_see(hr: HrService, company: Compa
     }
     assert await listed(hr, hr.hr()) == set(ids.values())
     assert await listed(hr, hr.auditor()) == set(ids.values())
-    assert await listed(hr, hr.as_user("gm")) == set()
+    # the general manager approves the longest leaves in workflow: they read every request
+    assert await listed(hr, hr.as_user("gm", username="gina")) == set(ids.values())
+    # an account with no role that sees everyone and no employee sees nothing
+    assert await listed(hr, hr.as_user("employee")) == set()
 
 
 async def test_filters_narrow_what_one_may_see(hr: HrService, company: Company) -> None:
@@ -85,6 +88,8 @@ async def test_reading_one_request(hr: HrService, company: Company) -> None:
         hr.hr(),
         hr.auditor(),
         hr.admin(),
+        hr.as_user("gm"),
+        hr.as_user("gm", "employee", employee_id=company.outsider),  # a GM who is also staff
     ):
         response = await read(hr, request_id, headers)
         assert response.status_code == 200, response.text
@@ -93,11 +98,43 @@ async def test_reading_one_request(hr: HrService, company: Company) -> None:
     for headers in (
         hr.employee(company.colleague),
         hr.employee(company.outsider),
-        hr.as_user("gm"),
         hr.as_user("employee"),  # not linked to anyone
+        hr.as_user("finance", "employee", employee_id=company.outsider),
     ):
         assert_problem(await read(hr, request_id, headers), 404)
     assert_problem(await read(hr, "01900000-0000-7000-8000-000000000000", hr.hr()), 404)
+
+
+async def test_the_general_manager_reads_leave_requests_but_changes_none(
+    hr: HrService, company: Company
+) -> None:
+    made = await requests_of_everyone(hr, company)
+    gm = hr.as_user("gm", username="gina")
+    request_id = made["employee"]["id"]
+
+    assert (await read(hr, request_id, gm)).json()["status"] == "pending"
+    filtered = await listed(hr, gm, employee_id=str(company.outsider))
+    assert filtered == {made["outsider"]["id"]}
+    # may see, may not change: 403, not 404
+    cancel = await hr.client.post(f"{API}/leave-requests/{request_id}/cancel", headers=gm)
+    assert_problem(cancel, 403, "forbidden")
+    filed = await hr.client.post(
+        f"{API}/leave-requests",
+        json={
+            "employee_id": str(company.employee),
+            "leave_type": "annual",
+            "start_date": "2025-07-01",
+            "end_date": "2025-07-01",
+        },
+        headers=gm,
+    )
+    assert_problem(filed, 403, "forbidden")
+    assert (await read(hr, request_id, hr.hr())).json()["status"] == "pending"
+    # balances stay with the employee, their managers and heads, and HR
+    balances = await hr.client.get(
+        f"{API}/leave-balances", params={"employee_id": str(company.employee)}, headers=gm
+    )
+    assert_problem(balances, 404)
 
 
 async def test_a_manager_change_moves_who_sees(hr: HrService, company: Company) -> None:
@@ -162,6 +199,9 @@ async def test_absences_list_approved_leave_covering_the_date(
     assert {a["leave_type"] for a in everyone} == {"annual"}
     gmo = await absences(hr, hr.hr(), department_id=str(hr.departments["GMO"]), date="2025-06-16")
     assert len(gmo) == 2
+    # the GM, who reads everyone's requests, sees why too
+    as_gm = await absences(hr, hr.as_user("gm"), date="2025-06-16")
+    assert {a["leave_type"] for a in as_gm} == {"annual"}
 
 
 async def test_absences_default_to_today(hr: HrService, company: Company) -> None:

@@ -4,11 +4,12 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Query, Request, Response
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from services.hr.api.deps import HrStaff
 from services.hr.db.models import CalendarDay, CalendarYear, LeaveType
 from services.hr.domain.calendar import working_days
+from services.hr.domain.calendar_days import replace_special_days
 from services.hr.domain.leave import calendar_for
 from services.hr.schemas import (
     CalendarRead,
@@ -96,11 +97,14 @@ async def set_calendar(
         # The days live in their own rows: touch the year so its version (the ETag) moves even
         # when only the days change, or a stale If-Match would silently overwrite them.
         configured.updated_at = utcnow()
-    await session.execute(delete(CalendarDay).where(CalendarDay.year == year))
-    for kind, entries in (("holiday", payload.holidays), ("workday", payload.workdays)):
-        for entry in entries:
-            session.add(CalendarDay(year=year, day=entry.date, kind=kind, name=entry.name))
-    await session.flush()
+    await replace_special_days(
+        session,
+        year,
+        [
+            *((entry.date, "holiday", entry.name) for entry in payload.holidays),
+            *((entry.date, "workday", entry.name) for entry in payload.workdays),
+        ],
+    )
     calendar = await _read(session, year)
     set_etag(response, calendar.version or 1)
     return calendar

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from services.hr.api.deps import HrStaff, Today, WorkflowClient
 from services.hr.db.models import Employee, LeaveBalance, LeaveRequest
+from services.hr.domain import approvals, directory
 from services.hr.domain import balances as balance_rules
-from services.hr.domain import directory
 from services.hr.domain import leave as leave_rules
 from services.hr.schemas import (
     Absence,
@@ -26,9 +26,24 @@ from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import Forbidden, Unprocessable, not_found
 from shared.kit.pagination import PageParamsDep, paginate
-from shared.kit.routing import SessionDep, service_router
+from shared.kit.routing import SessionDep, runtime_of, service_router
+from shared.kit.service_client import ServiceClient
 
 router = service_router(prefix="/api/v1/hr", tags=["hr: leave"])
+
+
+async def _start_awaited_approval(
+    http: Request, session: SessionDep, workflow: ServiceClient, leave: LeaveRequest
+) -> None:
+    """Commit what was recorded, then ask workflow to start the approval it awaits.
+
+    The commit comes first so workflow never starts an approval for a request hr could still
+    lose; if workflow does not answer now, the request keeps waiting and the sweep retries.
+    """
+    if approvals.awaited_approval(leave) is None:
+        return
+    await runtime_of(http).commit(session)
+    await approvals.start_awaited_approval(session, workflow, leave)
 
 
 @router.get("/leave-balances", response_model=list[BalanceRead], summary="Leave balances")
@@ -99,6 +114,7 @@ async def adjust_balance(
 )
 async def create_leave_request(
     payload: LeaveRequestCreate,
+    http: Request,
     response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -108,7 +124,9 @@ async def create_leave_request(
 
     Refused: dates in the wrong order (422), overlapping another pending or approved request
     (409 ``leave_overlap``), more than the remaining balance (422 ``insufficient_leave_balance``),
-    a type that needs a document without one (422 ``document_required``).
+    a type that needs a document without one (422 ``document_required``). The request is kept
+    even when workflow cannot be reached: ``workflow_instance_id`` is then null until hr has
+    started the approval (it retries in the background).
     """
     employee_id = payload.employee_id or principal.employee_id
     if employee_id is None:
@@ -117,7 +135,6 @@ async def create_leave_request(
         raise Forbidden("you may only ask leave for yourself", code="forbidden")
     request = await leave_rules.submit(
         session,
-        workflow,
         principal,
         employee_id=employee_id,
         code=payload.leave_type,
@@ -128,6 +145,7 @@ async def create_leave_request(
         reason=payload.reason,
         attachment_ref=payload.attachment_ref,
     )
+    await _start_awaited_approval(http, session, workflow, request)
     response.headers["Location"] = f"/api/v1/hr/leave-requests/{request.id}"
     set_etag(response, request.version)
     return request
@@ -144,7 +162,7 @@ async def list_leave_requests(
 ) -> Page[LeaveRequestRead]:
     """The caller's own, their people's (managers and department heads), or everyone's (HR)."""
     query = select(LeaveRequest)
-    people = await directory.people_of(session, principal)
+    people = await directory.leave_request_scope(session, principal)
     if people is not None:
         query = query.where(LeaveRequest.employee_id.in_(people))
     if employee_id:
@@ -173,7 +191,7 @@ async def read_leave_request(
 ) -> LeaveRequest:
     """One request the caller may see (404 otherwise)."""
     request = await leave_rules.get_visible(
-        session, request_id, await directory.people_of(session, principal)
+        session, request_id, await directory.leave_request_scope(session, principal)
     )
     set_etag(response, request.version)
     return request
@@ -193,12 +211,17 @@ async def cancel_leave_request(
     workflow: WorkflowClient,
     today: Today,
 ) -> LeaveRequest:
-    """Before the start date the days come back at once; after it, the cancellation needs approval."""
+    """Before the start date the days come back at once; after it, the cancellation needs approval.
+
+    A pending request's approval is withdrawn first; when workflow has already decided it, the
+    answer is 409 ``approval_already_completed`` and nothing changes (hr applies the outcome).
+    """
     leave = await leave_rules.get_visible(
-        session, request_id, await directory.people_of(session, principal)
+        session, request_id, await directory.leave_request_scope(session, principal)
     )
     check_if_match(request, leave.version)
     leave = await leave_rules.cancel(session, workflow, principal, leave, today)
+    await _start_awaited_approval(request, session, workflow, leave)
     set_etag(response, leave.version)
     return leave
 
@@ -230,7 +253,7 @@ async def list_absences(
     rows = (await session.execute(query.order_by(Employee.name))).tuples().all()
     # Everyone may see who is away; the kind of leave (sick, maternity…) only those who may
     # see that person's leave requests.
-    people = await directory.people_of(session, principal)
+    people = await directory.leave_request_scope(session, principal)
     return [
         Absence(
             employee_id=leave.employee_id,

@@ -3,6 +3,7 @@
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from sqlalchemy import (
     Boolean,
@@ -16,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.hr.domain.calendar import DayBasis, EndPortion, StartPortion
 from shared.kit.audit import Audited
 from shared.kit.db import (
     CreatedByMixin,
@@ -28,6 +30,8 @@ from shared.kit.db import (
 from shared.kit.tables import define_kit_tables
 
 DAYS = Numeric(6, 1)
+
+DayKind = Literal["holiday", "workday"]
 
 
 class Base(KitBase):
@@ -80,14 +84,14 @@ class CalendarYear(IdMixin, TimestampMixin, VersionedMixin, Audited, Base):
     note: Mapped[str] = mapped_column(String(500), default="")
 
 
-class CalendarDay(IdMixin, Base):
-    """A public holiday or a make-up working day (调休)."""
+class CalendarDay(IdMixin, Audited, Base):
+    """A public holiday or a make-up working day (调休); each change is audited."""
 
     __tablename__ = "calendar_days"
 
     year: Mapped[int] = mapped_column(Integer, index=True)
     day: Mapped[date] = mapped_column(unique=True)
-    kind: Mapped[str] = mapped_column(String(10))  # holiday | workday
+    kind: Mapped[DayKind] = mapped_column(String(10))
     name: Mapped[str] = mapped_column(String(100), default="")
 
     __table_args__ = (CheckConstraint("kind IN ('holiday', 'workday')", name="kind"),)
@@ -103,7 +107,7 @@ class LeaveType(IdMixin, TimestampMixin, VersionedMixin, Audited, Base):
     name_en: Mapped[str] = mapped_column(String(100))
     paid: Mapped[bool] = mapped_column(Boolean)
     uses_balance: Mapped[bool] = mapped_column(Boolean)
-    day_basis: Mapped[str] = mapped_column(String(10))  # working | calendar
+    day_basis: Mapped[DayBasis] = mapped_column(String(10))
     min_unit: Mapped[Decimal] = mapped_column(DAYS)
     requires_document: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -156,9 +160,9 @@ class LeaveRequest(IdMixin, TimestampMixin, VersionedMixin, CreatedByMixin, Audi
     department_id: Mapped[uuid.UUID]
     leave_type: Mapped[str] = mapped_column(String(20))
     start_date: Mapped[date]
-    start_portion: Mapped[str] = mapped_column(String(10), default="full")  # full | afternoon
+    start_portion: Mapped[StartPortion] = mapped_column(String(10), default="full")
     end_date: Mapped[date]
-    end_portion: Mapped[str] = mapped_column(String(10), default="full")  # full | morning
+    end_portion: Mapped[EndPortion] = mapped_column(String(10), default="full")
     days: Mapped[Decimal] = mapped_column(DAYS)
     balance_year: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text, default="")

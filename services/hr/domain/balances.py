@@ -12,6 +12,13 @@ from shared.kit.db import utcnow
 from shared.kit.errors import Conflict, Unprocessable
 
 CURRENT = ("onboarding", "active", "on_leave")
+HALF_DAY = Decimal("0.5")
+REASON_LENGTH = 500
+
+
+def is_whole_or_half_days(days: Decimal) -> bool:
+    """True for a non-zero number of whole or half days (0.5, 1, -2.5…)."""
+    return days.is_finite() and days != 0 and days % HALF_DAY == 0
 
 
 async def allocate(session: AsyncSession, year: int) -> dict[str, int]:
@@ -52,9 +59,18 @@ async def allocate(session: AsyncSession, year: int) -> dict[str, int]:
 async def adjust(
     session: AsyncSession, held: LeaveBalance, delta: Decimal, reason: str, actor: str
 ) -> LeaveBalance:
-    """Add (or take away) days with a reason; the balance never drops below what is used and pending."""
-    if delta == 0:
-        raise Unprocessable("an adjustment must change the balance", code="validation_error")
+    """Add (or take away) whole or half days with a reason (stripped, not blank); the balance
+    never drops below what is used and pending."""
+    reason = reason.strip()
+    if not is_whole_or_half_days(delta):
+        raise Unprocessable(
+            "an adjustment is a non-zero number of whole or half days", code="validation_error"
+        )
+    if not reason or len(reason) > REASON_LENGTH:
+        raise Unprocessable(
+            f"an adjustment needs a reason of 1 to {REASON_LENGTH} characters",
+            code="validation_error",
+        )
     if held.remaining + delta < 0:
         raise Conflict(
             f"the balance has {held.remaining} day(s) free; it cannot lose {-delta}",

@@ -9,6 +9,7 @@ from typing import Literal
 HALF = Decimal("0.5")
 StartPortion = Literal["full", "afternoon"]
 EndPortion = Literal["full", "morning"]
+DayBasis = Literal["working", "calendar"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def leave_days(
     *,
     start_portion: StartPortion = "full",
     end_portion: EndPortion = "full",
-    basis: Literal["working", "calendar"] = "working",
+    basis: DayBasis = "working",
 ) -> Decimal:
     """Days a leave from ``start`` to ``end`` uses: counted days, less half a day for a leave
     that starts in the afternoon or ends at noon (only where that day counts)."""

@@ -101,3 +101,13 @@ async def people_of(session: AsyncSession, principal: Principal) -> set[uuid.UUI
             ).all()
         )
     return people
+
+
+async def leave_request_scope(session: AsyncSession, principal: Principal) -> set[uuid.UUID] | None:
+    """Whose leave *requests* the caller may read: as :func:`people_of`, and the general manager
+    (role ``gm``) reads everyone's — the GM approves the longest leaves of anyone in workflow,
+    and which ones reach the GM is workflow's condition, not hr's. Reading only: balances,
+    cancelling and filing for others stay as for anyone else."""
+    if principal.has_role("gm"):
+        return None
+    return await people_of(session, principal)

@@ -1,4 +1,8 @@
-"""Leave requests: days from the calendar, balances reserved, approval through workflow (a saga)."""
+"""Leave requests: days from the calendar, balances reserved, approval through workflow (a saga).
+
+The rules here record; they never call workflow to *start* an approval before what they
+recorded is committed — the router commits, then :mod:`services.hr.domain.approvals` starts it.
+"""
 
 import uuid
 from datetime import date
@@ -9,7 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.hr.db.models import CalendarDay, Employee, LeaveBalance, LeaveRequest, LeaveType
-from services.hr.domain.calendar import Calendar, leave_days
+from services.hr.domain import approvals
+from services.hr.domain.approvals import CANCELLATION_TYPE, SUBJECT_TYPE
+from services.hr.domain.calendar import Calendar, EndPortion, StartPortion, leave_days
 from shared.contracts.events import EventEnvelope
 from shared.contracts.principal import Principal
 from shared.kit.db import utcnow
@@ -17,7 +23,6 @@ from shared.kit.errors import (
     Conflict,
     Forbidden,
     NotFound,
-    ServiceUnavailable,
     Unprocessable,
     not_found,
 )
@@ -25,11 +30,11 @@ from shared.kit.outbox import record_event
 from shared.kit.service_client import ServiceClient
 
 LIVE = ("pending", "approved", "cancellation_pending")
-SUBJECT_TYPE = "leave_request"
-CANCELLATION_TYPE = "leave_cancellation"
 
 
-def half_day_span(start: date, start_portion: str, end: date, end_portion: str) -> tuple[int, int]:
+def half_day_span(
+    start: date, start_portion: StartPortion, end: date, end_portion: EndPortion
+) -> tuple[int, int]:
     """A leave as a half-open range of half days, so a morning and an afternoon can sit side by side."""
     first = start.toordinal() * 2 + (1 if start_portion == "afternoon" else 0)
     last = end.toordinal() * 2 + (1 if end_portion == "morning" else 2)
@@ -98,19 +103,19 @@ async def _event(
 
 async def submit(
     session: AsyncSession,
-    workflow: ServiceClient,
     principal: Principal,
     *,
     employee_id: uuid.UUID,
     code: str,
     start: date,
     end: date,
-    start_portion: str,
-    end_portion: str,
+    start_portion: StartPortion,
+    end_portion: EndPortion,
     reason: str,
     attachment_ref: str | None,
 ) -> LeaveRequest:
-    """Check, reserve the days, and start the ``leave`` approval; nothing is kept if any step fails."""
+    """Check and reserve the days: a ``pending`` request awaiting its ``leave`` approval, which
+    is started once this is committed (nothing is kept if a check fails)."""
     employee = await session.get(Employee, employee_id)
     if employee is None or employee.status == "left":
         raise Unprocessable(
@@ -135,7 +140,7 @@ async def submit(
             end,
             start_portion=start_portion,
             end_portion=end_portion,
-            basis=kind.day_basis,  # type: ignore[arg-type]
+            basis=kind.day_basis,
         )
     except ValueError as exc:
         raise Unprocessable(str(exc), code="invalid_leave_dates") from exc
@@ -204,51 +209,8 @@ async def submit(
     )
     session.add(request)
     await session.flush()
-    request.workflow_instance_id = await _start_approval(
-        workflow, request, employee, kind, SUBJECT_TYPE, f"{employee.name} {kind.name} {days} 天"
-    )
     await _event(session, "hr.leave_request.submitted", request)
-    await session.flush()
     return request
-
-
-async def _start_approval(
-    workflow: ServiceClient,
-    request: LeaveRequest,
-    employee: Employee,
-    kind: LeaveType,
-    subject_type: str,
-    title: str,
-) -> uuid.UUID:
-    # The idempotency key: a retried call can never start a second approval. A cancellation
-    # may be asked again after a refused one, so its key also carries the request's version
-    # (it moved when the refusal came back); otherwise workflow would replay the answer it
-    # stored for the first, already closed, approval and the request would wait forever.
-    key = f"{subject_type}:{request.id}"
-    if subject_type == CANCELLATION_TYPE:
-        key = f"{key}:{request.version}"
-    response = await workflow.request(
-        "POST",
-        "/api/v1/workflow/instances",
-        json={
-            "definition_key": "leave",
-            "subject": {"service": "hr", "type": subject_type, "id": str(request.id)},
-            "requester_employee_id": str(employee.id),
-            "title": title,
-            "summary": f"{request.start_date} – {request.end_date}: {request.reason}"[:5000],
-            "data": {
-                "days": float(request.days),
-                "leave_type": kind.code,
-                "cancellation": subject_type == CANCELLATION_TYPE,
-            },
-        },
-        headers={"Idempotency-Key": key},
-    )
-    if response.status_code != 201:
-        raise ServiceUnavailable(
-            f"the approval could not be started (workflow answered {response.status_code})"
-        )
-    return uuid.UUID(response.json()["id"])
 
 
 async def get_visible(
@@ -268,25 +230,23 @@ async def cancel(
     request: LeaveRequest,
     today: date,
 ) -> LeaveRequest:
-    """Cancel: before it starts the days come back at once; once it started, cancelling needs approval."""
+    """Cancel: before it starts the days come back at once; once it started, cancelling needs
+    approval (the request then awaits a ``leave_cancellation`` approval, started once committed).
+
+    A pending request is cancelled only once workflow has withdrawn its approval: if workflow
+    says the approval already ended, hr changes nothing (409 ``approval_already_completed``) and
+    applies the outcome when it arrives, so the two services never disagree.
+    """
     if principal.employee_id != request.employee_id and not principal.has_role("hr", "admin"):
         raise Forbidden("only the employee or HR cancels a leave request", code="forbidden")
     if request.status == "pending":
+        await _withdraw_approval(session, workflow, request)
         await _release(session, request, "pending")
         request.status = "cancelled"
         request.decided_at = utcnow()
         await _event(
             session, "hr.leave_request.cancelled", request, reason="cancelled before approval"
         )
-        if request.workflow_instance_id:
-            # The approval is withdrawn; its "withdrawn" outcome then finds the request already cancelled.
-            response = await workflow.request(
-                "POST", f"/api/v1/workflow/instances/{request.workflow_instance_id}/withdraw"
-            )
-            if response.status_code not in (200, 409):
-                raise ServiceUnavailable(
-                    f"the approval could not be withdrawn (workflow answered {response.status_code})"
-                )
     elif request.status == "approved" and request.start_date > today:
         await _release(session, request, "used")
         request.status = "cancelled"
@@ -295,18 +255,8 @@ async def cancel(
             session, "hr.leave_request.cancelled", request, reason="cancelled before it started"
         )
     elif request.status == "approved":
-        employee = await session.get(Employee, request.employee_id)
-        kind = await leave_type(session, request.leave_type)
-        assert employee is not None
         request.status = "cancellation_pending"
-        request.cancellation_instance_id = await _start_approval(
-            workflow,
-            request,
-            employee,
-            kind,
-            CANCELLATION_TYPE,
-            f"撤销请假：{employee.name} {request.days} 天",
-        )
+        request.cancellation_instance_id = None  # a refused earlier cancellation's is over
     else:
         raise Conflict(
             f"a {request.status.replace('_', ' ')} leave request cannot be cancelled",
@@ -314,6 +264,28 @@ async def cancel(
         )
     await session.flush()
     return request
+
+
+async def _withdraw_approval(
+    session: AsyncSession, workflow: ServiceClient, request: LeaveRequest
+) -> None:
+    instance_id = request.workflow_instance_id
+    if instance_id is None:
+        # Its start may have reached workflow without hr hearing back: asking again with the
+        # same key returns that instance (or starts it) so it can be withdrawn, never orphaned.
+        instance_id = await approvals.request_instance(session, workflow, request, SUBJECT_TYPE)
+        if instance_id is None:
+            return  # workflow refused to start it: there is nothing to withdraw
+        request.workflow_instance_id = instance_id
+    if await approvals.withdraw(workflow, instance_id):
+        return
+    status = await approvals.instance_status(workflow, instance_id)
+    raise Conflict(
+        f"the approval has already ended in workflow ({status or 'completed'}); hr applies its "
+        "outcome shortly — read the request again, then cancel it if it was approved",
+        code="approval_already_completed",
+        approval_status=status,
+    )
 
 
 async def _release(session: AsyncSession, request: LeaveRequest, column: str) -> None:
@@ -348,10 +320,14 @@ async def apply_outcome(session: AsyncSession, event: EventEnvelope) -> None:
         return
     request = await session.get(LeaveRequest, uuid.UUID(subject["id"]))
     if request is None:
-        return  # an approval whose request never committed: nothing to apply
+        return  # not hr's request (hr commits a request before its approval starts)
+    instance_id = uuid.UUID(str(event.data["instance_id"]))
     outcome = event.data.get("outcome")
     now = utcnow()
     if subject.get("type") == SUBJECT_TYPE and request.status == "pending":
+        if request.workflow_instance_id not in (None, instance_id):
+            return  # an instance the request does not wait for
+        request.workflow_instance_id = instance_id  # known now even if the start's answer was lost
         if outcome == "approved":
             await _move_to_used(session, request)
             request.status = "approved"
@@ -370,6 +346,9 @@ async def apply_outcome(session: AsyncSession, event: EventEnvelope) -> None:
                 reason=outcome,
             )
     elif subject.get("type") == CANCELLATION_TYPE and request.status == "cancellation_pending":
+        if request.cancellation_instance_id not in (None, instance_id):
+            return
+        request.cancellation_instance_id = instance_id
         if outcome == "approved":
             await _release(session, request, "used")
             request.status = "cancelled"
