@@ -123,6 +123,8 @@ def upstream_app() -> Starlette:
             Route("/readyz", _readyz),
             Route("/api/v1/{service}/openapi.json", _openapi),
             Route("/api/v1/{service}/slow", _slow),
+            # A service's event feed: a long poll that holds the request like ``slow``.
+            Route("/api/v1/{service}/events", _slow),
             Route("/api/v1/{service}/large", _large),
             Route("/api/v1/{service}/echo{rest:path}", _echo, methods=ALL_METHODS),
         ]

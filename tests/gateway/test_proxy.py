@@ -1,5 +1,6 @@
 """Forwarding ``/api/v1/<service>/…``: what passes, what is dropped, and every way it can fail."""
 
+import asyncio
 import hashlib
 import time
 from collections.abc import AsyncIterator
@@ -350,6 +351,50 @@ async def test_paths_that_only_look_like_a_service_are_not_forwarded(
     response = await gateway.client.get("/api/v1/orgx/echo", headers=gateway.admin())
 
     assert_problem(response, 404, "not_found")
+
+
+# --- the per-service queue ------------------------------------------------------------------
+
+
+async def _finish_order(*requests: tuple[str, asyncio.Task[httpx.Response]]) -> list[str]:
+    """Names of ``requests`` in the order their answers arrived (all must be 200)."""
+    order: list[str] = []
+    names = {task: name for name, task in requests}
+    for done in asyncio.as_completed(names):
+        response = await done
+        assert response.status_code == 200, response.text
+        order.append(str(response.request.url.path).rsplit("/", 1)[-1])
+    return order
+
+
+async def test_requests_beyond_the_per_service_limit_wait_their_turn(
+    make_gateway: MakeGateway,
+) -> None:
+    gateway = await make_gateway(upstream_concurrency=1)
+    headers = gateway.admin()
+
+    slow = asyncio.create_task(
+        gateway.client.get("/api/v1/org/slow", params={"seconds": "1"}, headers=headers)
+    )
+    await asyncio.sleep(0.2)
+    queued = asyncio.create_task(gateway.client.get("/api/v1/org/echo", headers=headers))
+
+    assert await _finish_order(("slow", slow), ("echo", queued)) == ["slow", "echo"]
+
+
+async def test_event_feed_long_polls_do_not_take_the_places_of_ordinary_requests(
+    make_gateway: MakeGateway,
+) -> None:
+    gateway = await make_gateway(upstream_concurrency=1)
+    headers = gateway.admin()
+
+    poll = asyncio.create_task(
+        gateway.client.get("/api/v1/org/events", params={"seconds": "1.5"}, headers=headers)
+    )
+    await asyncio.sleep(0.2)
+    ordinary = asyncio.create_task(gateway.client.get("/api/v1/org/echo", headers=headers))
+
+    assert await _finish_order(("events", poll), ("echo", ordinary)) == ["echo", "events"]
 
 
 # --- CORS ----------------------------------------------------------------------------------
