@@ -4,7 +4,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import Query, Request, Response
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.org.api.deps import Reader
@@ -79,7 +79,7 @@ async def _visible_only(
     ):
         return query
     published = Document.status.in_(("published", "archived"))
-    conditions = [published & Document.audience_all.is_(True)]
+    conditions: list[ColumnElement[bool]] = [published & Document.audience_all.is_(True)]
     if principal.employee_id:
         department_id = await session.scalar(
             select(Employee.department_id).where(Employee.id == principal.employee_id)

@@ -185,7 +185,7 @@ async def read_managers(
             ChainLink(
                 level=level,
                 employee=EmployeeBrief.model_validate(link.employee),
-                source=link.source,  # type: ignore[arg-type]
+                source=link.source,
                 department_id=link.department_id,
             )
             for level, link in enumerate(chain, start=1)

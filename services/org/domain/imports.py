@@ -244,9 +244,11 @@ def _cycles(
 ) -> list[ImportRowError]:
     number_by_id = {employee_id: number for number, employee_id in ids_by_number.items()}
     line_of = {number: line for line, number in lines.items()}
-    errors, cleared = [], set()
+    errors: list[ImportRowError] = []
+    cleared: set[str] = set()
     for start in managers:
-        path, current = [], start
+        path: list[str] = []
+        current = start
         while current in managers and current not in cleared:
             if current in path:
                 errors.append(
