@@ -11,6 +11,7 @@ from services.org.api.employees import employee_page
 from services.org.db.models import Department, Employee
 from services.org.domain import access, org_chart
 from services.org.domain import departments as department_rules
+from services.org.domain import employees as employee_rules
 from services.org.domain.departments import CURRENT_STATUSES
 from services.org.schemas import DepartmentCreate, DepartmentRead, DepartmentUpdate, OrgChartNode
 from shared.contracts.page import Page
@@ -112,7 +113,7 @@ async def list_members(
         ids = department_rules.subtree_ids(
             await department_rules.all_departments(session), department_id
         )
-    query = select(Employee).where(Employee.department_id.in_(ids))
+    query = employee_rules.EMPLOYEE_ROWS.where(Employee.department_id.in_(ids))
     if not include_left:
         query = query.where(Employee.status.in_(CURRENT_STATUSES))
     return await employee_page(session, query, params, principal)

@@ -42,9 +42,11 @@ SORTABLE = {
 }
 
 
-def employee_json(employee: Employee, principal: Principal) -> dict[str, Any]:
-    """An employee as this caller may see it: personal data only for HR, admin and the employee."""
-    hidden = set() if access.may_see_personal_data(principal, employee.id) else PERSONAL
+def employee_json(employee: Employee | RowMapping, principal: Principal) -> dict[str, Any]:
+    """An employee (object or row) as this caller may see it: personal data only for HR,
+    admin and the employee."""
+    employee_id = employee["id"] if isinstance(employee, RowMapping) else employee.id
+    hidden = set() if access.may_see_personal_data(principal, employee_id) else PERSONAL
     return EmployeeRead.model_validate(employee).model_dump(mode="json", exclude=hidden)
 
 
@@ -69,9 +71,13 @@ def _one(
 
 
 async def employee_page(
-    session: AsyncSession, query: Select[tuple[Employee]], params: PageParams, principal: Principal
+    session: AsyncSession, query: Select[Any], params: PageParams, principal: Principal
 ) -> JSONResponse:
-    """One page of employees as the caller may see them."""
+    """One page of employees as the caller may see them.
+
+    ``query`` selects rows of the employees table (``employee_rules.EMPLOYEE_ROWS``), not ORM
+    objects: a page of fifty is read and answered without building fifty objects.
+    """
     page = await paginate(
         session,
         query,
@@ -79,7 +85,8 @@ async def employee_page(
         sortable=SORTABLE,
         id_column=Employee.id,
         default_sort="name",
-        to_item=lambda employee: employee_json(employee, principal),
+        to_item=lambda row: employee_json(row._mapping, principal),
+        scalars=False,
     )
     # Not exclude_none: the last page must still say "next_cursor": null, as every list does.
     return JSONResponse(page.model_dump(mode="json"))

@@ -26,8 +26,10 @@ async def get(session: AsyncSession, employee_id: uuid.UUID) -> Employee:
 
 
 _EMPLOYEES = Employee.__table__
+# Rows of the employees table, for answering reads without building ORM objects.
+EMPLOYEE_ROWS: Select[Any] = select(_EMPLOYEES)
 # Built once: SQLAlchemy memoizes a statement's cache key, so reads skip compiling it again.
-_BY_ID = select(_EMPLOYEES).where(_EMPLOYEES.c.id == bindparam("employee_id"))
+_BY_ID = EMPLOYEE_ROWS.where(_EMPLOYEES.c.id == bindparam("employee_id"))
 
 
 async def read(session: AsyncSession, employee_id: uuid.UUID) -> RowMapping:
@@ -203,9 +205,9 @@ class EmployeeFilters:
     q: str | None = None
 
 
-async def list_query(session: AsyncSession, filters: EmployeeFilters) -> Select[tuple[Employee]]:
-    """The filtered directory query (pagination is applied by the caller)."""
-    query = select(Employee)
+async def list_query(session: AsyncSession, filters: EmployeeFilters) -> Select[Any]:
+    """The filtered directory query, as table rows (pagination is applied by the caller)."""
+    query = EMPLOYEE_ROWS
     if filters.department_id is not None:
         if filters.include_subtree:
             departments = await department_rules.all_departments(session)
