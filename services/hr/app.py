@@ -1,7 +1,7 @@
 """Application factory of the hr service (``uvicorn services.hr.app:create_app --factory``)."""
 
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, timedelta
 
 from fastapi import FastAPI
 
@@ -65,7 +65,11 @@ def create_app(
                 consumer.start()
         sweeper = None
         if settings.approval_sweep_interval > 0:
-            sweeper = ApprovalSweeper(runtime, settings.approval_sweep_interval)
+            sweeper = ApprovalSweeper(
+                runtime,
+                settings.approval_sweep_interval,
+                grace=timedelta(seconds=settings.approval_sweep_grace),
+            )
             sweeper.start()
 
         async def stop() -> None:

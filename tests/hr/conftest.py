@@ -47,7 +47,7 @@ class FakeWorkflow:
     ``down``: every call answers 503 and changes nothing. ``lose_answers``: a start is carried
     out but its answer never reaches hr (the connection drops), as after a crash or a timeout.
     ``refuse_starts``: starts are refused (422) and start nothing. ``on_start`` runs when a
-    start arrives, before workflow acts on it. ``decide`` closes an instance the way an
+    start arrives, before workflow acts on it; ``on_withdraw`` once an instance is withdrawn. ``decide`` closes an instance the way an
     approver would: withdrawing it then answers 409.
     """
 
@@ -60,6 +60,7 @@ class FakeWorkflow:
     lose_answers: bool = False
     refuse_starts: bool = False
     on_start: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+    on_withdraw: Callable[[str], Awaitable[None]] | None = None
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -102,6 +103,8 @@ class FakeWorkflow:
                 )
             self.withdrawn.append(instance_id)
             self.status[instance_id] = "withdrawn"
+            if self.on_withdraw is not None:
+                await self.on_withdraw(instance_id)
             return httpx.Response(200, json={"id": instance_id, "status": "withdrawn"})
         if request.method == "GET":
             return httpx.Response(200, json={"id": instance_id, "status": self.status[instance_id]})

@@ -249,6 +249,33 @@ async def test_cancelling_a_request_workflow_has_just_rejected_changes_nothing(
     assert await reserved(hr, company) == ("0.0", "0.0")
 
 
+async def test_the_withdrawal_reaching_hr_during_the_cancel_finds_it_cancelled(
+    hr: HrService, company: Company
+) -> None:
+    """workflow publishes "withdrawn" at once; hr's consumer may apply it while the cancel is
+    still running: it waits for the cancel and then finds nothing left to do."""
+    await hr.allocate()
+    created = await ask(hr, company, "2025-06-16", "2025-06-17")
+    consumer: list[asyncio.Task[bool]] = []
+
+    async def outcome_published_at_once(instance_id: str) -> None:
+        consumer.append(asyncio.create_task(hr.outcome(created, "withdrawn")))
+        await asyncio.sleep(0.1)  # the consumer gets as far as it can meanwhile
+
+    hr.workflow.on_withdraw = outcome_published_at_once
+
+    response = await cancel(hr, created["id"])
+
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "cancelled"
+    [applied] = consumer
+    assert await applied  # applied (its cursor moved) — and it changed nothing
+    assert (await hr.get_request(created["id"]))["status"] == "cancelled"
+    assert await reserved(hr, company) == ("0.0", "0.0")
+    [event] = await hr.events("hr.leave_request.cancelled")
+    assert event["data"]["reason"] == "cancelled before approval"
+
+
 async def test_cancelling_a_request_whose_start_answer_was_lost_withdraws_that_approval(
     hr: HrService, company: Company
 ) -> None:

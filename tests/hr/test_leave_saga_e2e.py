@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from services.hr.domain.entitlement import annual_leave_entitlement
-from tests.platform_runner import ADMIN_PASSWORD, RunningPlatform
+from tests.conftest import POSTGRES_URL, TEST_DB
+from tests.platform_runner import ADMIN_PASSWORD, RunningPlatform, start_platform
 
 PASSWORD = "a-long-enough-secret-42"
 HR = "/api/v1/hr"
@@ -170,6 +171,19 @@ class Company:
         return found
 
 
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPlatform]:
+    """The platform, with hr sweeping for unconfirmed approval starts every half second."""
+    running = start_platform(
+        tmp_path_factory.mktemp("platform"),
+        postgres_url=POSTGRES_URL if TEST_DB == "postgresql" else None,
+        extra_env={"OFFICINA_APPROVAL_SWEEP_INTERVAL": "0.5", "OFFICINA_APPROVAL_SWEEP_GRACE": "6"},
+    )
+    yield running
+    running.stop()
+    running.drop_schemas()
+
+
 def create_account(admin: httpx.Client, username: str, **fields: Any) -> None:
     ok(
         admin.post(
@@ -248,9 +262,9 @@ def company(platform: RunningPlatform) -> Iterator[Company]:
             client.close()
 
 
-def hr_pid(platform: RunningPlatform) -> int:
-    """The hr process: the launcher's child listening on the gateway port + 3."""
-    port = str(platform.port + 3)
+def service_pid(platform: RunningPlatform, service: str) -> int:
+    """A service's process: the launcher's child listening on that service's port."""
+    port = platform.service_url(service).rsplit(":", 1)[1]
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -301,7 +315,7 @@ def test_hr_down_during_the_approval_catches_up_once(company: Company) -> None:
     assert created["days"] == "2.0"
     task = company.task_for(created)
 
-    pid = hr_pid(company.platform)
+    pid = service_pid(company.platform, "hr")
     os.kill(pid, signal.SIGSTOP)
     try:
         with pytest.raises(httpx.TimeoutException):  # hr really is down
@@ -415,3 +429,51 @@ def test_cancelling_a_started_leave_needs_approval_and_may_be_asked_again(
     assert company.balance() == before
     [event] = company.hr_events("hr.leave_request.cancelled", created["id"])
     assert event["data"]["reason"] == "cancellation approved"
+
+
+def test_workflow_down_while_asking_loses_nothing_and_starts_exactly_one_approval(
+    company: Company,
+) -> None:
+    """workflow stops mid-request: hr keeps the request (its approval not started yet), and
+    once workflow is back hr's sweep asks again with the same key — one approval, which the
+    manager decides as usual."""
+    before = company.balance()
+    pid = service_pid(company.platform, "workflow")
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        created: dict[str, Any] = ok(
+            company.employee.post(
+                f"{HR}/leave-requests",
+                json={
+                    "leave_type": "annual",
+                    "start_date": company.day(1, 3),
+                    "end_date": company.day(1, 3),
+                },
+            ),
+            201,
+        )
+        assert (created["status"], created["workflow_instance_id"]) == ("pending", None)
+        assert company.balance()["pending"] == before["pending"] + 1
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+    def started() -> dict[str, Any] | None:
+        found = company.request(created["id"])
+        return found if found["workflow_instance_id"] else None
+
+    found = eventually(started, within=30, every=0.2, what="the approval being started")
+    instances = ok(
+        company.admin.get(
+            f"{WF}/instances",
+            params={
+                "subject_service": "hr",
+                "subject_type": "leave_request",
+                "subject_id": created["id"],
+            },
+        )
+    )["items"]
+    assert [i["id"] for i in instances] == [found["workflow_instance_id"]]
+    company.decide(found, "approve")
+    company.wait_for_status(created["id"], "approved", within=5)
+    after = company.balance()
+    assert (after["used"], after["pending"]) == (before["used"] + 1, before["pending"])

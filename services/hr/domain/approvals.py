@@ -174,7 +174,7 @@ async def _reload_locked(session: AsyncSession, request: LeaveRequest) -> None:
         await session.execute(
             update(LeaveRequest)
             .where(LeaveRequest.id == request.id)
-            .values(id=LeaveRequest.id)
+            .values(updated_at=LeaveRequest.updated_at)  # named, so it is not bumped either
             .execution_options(synchronize_session=False)
         )
     await session.refresh(request, with_for_update=True)

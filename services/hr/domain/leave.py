@@ -233,20 +233,25 @@ async def cancel(
     """Cancel: before it starts the days come back at once; once it started, cancelling needs
     approval (the request then awaits a ``leave_cancellation`` approval, started once committed).
 
-    A pending request is cancelled only once workflow has withdrawn its approval: if workflow
-    says the approval already ended, hr changes nothing (409 ``approval_already_completed``) and
-    applies the outcome when it arrives, so the two services never disagree.
+    A pending request is cancelled only if workflow withdraws its approval: if workflow says
+    the approval already ended, the cancellation is rolled back (409
+    ``approval_already_completed``) and hr applies the outcome when it arrives, so the two
+    services never disagree.
     """
     if principal.employee_id != request.employee_id and not principal.has_role("hr", "admin"):
         raise Forbidden("only the employee or HR cancels a leave request", code="forbidden")
     if request.status == "pending":
-        await _withdraw_approval(session, workflow, request)
         await _release(session, request, "pending")
         request.status = "cancelled"
         request.decided_at = utcnow()
         await _event(
             session, "hr.leave_request.cancelled", request, reason="cancelled before approval"
         )
+        # Written (and the row locked) before workflow is asked: the outcome that workflow
+        # publishes at once then waits for this transaction, which it finds cancelled — or,
+        # if workflow refuses, finds the request pending again after the rollback.
+        await session.flush()
+        await _withdraw_approval(session, workflow, request)
     elif request.status == "approved" and request.start_date > today:
         await _release(session, request, "used")
         request.status = "cancelled"
@@ -318,10 +323,12 @@ async def apply_outcome(session: AsyncSession, event: EventEnvelope) -> None:
     subject = event.data.get("subject", {})
     if event.type != "workflow.instance.completed" or subject.get("service") != "hr":
         return
-    request = await session.get(LeaveRequest, uuid.UUID(subject["id"]))
+    # Locked: a cancel that is asking workflow to withdraw this approval right now is waited
+    # for, and its outcome read, instead of being overwritten.
+    request = await session.get(LeaveRequest, uuid.UUID(subject["id"]), with_for_update=True)
     if request is None:
         return  # not hr's request (hr commits a request before its approval starts)
-    instance_id = uuid.UUID(str(event.data["instance_id"]))
+    instance_id = uuid.UUID(str(event.data.get("instance_id") or event.subject.id))
     outcome = event.data.get("outcome")
     now = utcnow()
     if subject.get("type") == SUBJECT_TYPE and request.status == "pending":
