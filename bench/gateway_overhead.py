@@ -10,7 +10,7 @@ the gateway/direct ratios. Targets: at 16 and 64 connections the gateway keeps a
 """
 
 import argparse
-import json
+import statistics
 import sys
 import tempfile
 import time
@@ -19,16 +19,22 @@ from pathlib import Path
 
 import httpx
 
-from bench.wrk import LoadResult, run
+from bench.common import busy_warning, format_table, machine_info, write_result
+from bench.wrk import LoadResult, launcher_children, run
 from tests.platform_runner import RunningPlatform, start_platform
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
 
 def import_employees(
-    platform: RunningPlatform, token: str, count: int, batch: int = 10_000
+    platform: RunningPlatform,
+    token: str,
+    count: int,
+    batch: int = 10_000,
+    timings: list[float] | None = None,
 ) -> list[str]:
-    """Create ``count`` employees in R&D through the gateway; returns their ids."""
+    """Create ``count`` employees through the gateway, ``batch`` rows per CSV import; returns
+    their ids (and appends each import's seconds to ``timings``)."""
     headers = {"Authorization": f"Bearer {token}"}
     ids: list[str] = []
     for start in range(0, count, batch):
@@ -46,6 +52,8 @@ def import_employees(
         )
         response.raise_for_status()
         ids += response.json()["employee_ids"]
+        if timings is not None:
+            timings.append(time.perf_counter() - began)
         print(
             f"  imported {len(rows) - 1} employees in {time.perf_counter() - began:.2f}s",
             flush=True,
@@ -53,24 +61,81 @@ def import_employees(
     return ids
 
 
+def cpu_cell(result: LoadResult, *names: str) -> str:
+    """``gateway 0.41 / org 0.52 / …``: CPU ms per request of the named groups."""
+    cpu = result.cpu_ms_per_request
+    return " / ".join(f"{name} {cpu[name]:.2f}" for name in names if name in cpu)
+
+
+def ratios(results: list[LoadResult]) -> list[dict[str, float]]:
+    """Per concurrency and round: gateway/direct throughput, p50 and p99 (a round is a direct
+    run followed at once by a gateway run)."""
+    rows = []
+    for direct, gateway in zip(results[::2], results[1::2], strict=True):
+        assert direct.label == "direct" and gateway.label == "gateway"
+        rows.append(
+            {
+                "connections": direct.connections,
+                "throughput": gateway.throughput / direct.throughput,
+                "p50": gateway.p50_ms / direct.p50_ms,
+                "p99": gateway.p99_ms / direct.p99_ms,
+            }
+        )
+    return rows
+
+
 def table(results: list[LoadResult]) -> str:
-    """A readable table with the gateway/direct ratios per concurrency."""
-    lines = [f"{'path':<8} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"]
-    for result in results:
-        lines.append(
-            f"{result.label:<8} {result.connections:>5} {result.throughput:>9.0f} {result.p50_ms:>8.2f} "
-            f"{result.p99_ms:>8.2f} {result.errors:>6}"
+    """Every run, then the gateway/direct ratios per concurrency (median over the rounds)."""
+    lines = [
+        format_table(
+            ["path", "conns", "req/s", "p50 ms", "p99 ms", "errors", "CPU ms per request"],
+            [
+                (
+                    r.label,
+                    r.connections,
+                    f"{r.throughput:.0f}",
+                    r.p50_ms,
+                    r.p99_ms,
+                    r.errors,
+                    cpu_cell(r, "gateway", "org", "postgres", "wrk", "others"),
+                )
+                for r in results
+            ],
+        ),
+        "",
+    ]
+    rows = ratios(results)
+    summary = []
+    for connections in sorted({row["connections"] for row in rows}):
+        mine = [row for row in rows if row["connections"] == connections]
+        summary.append(
+            (
+                int(connections),
+                len(mine),
+                *(
+                    f"{statistics.median(r[key] for r in mine):.2f} "
+                    f"({min(r[key] for r in mine):.2f}-{max(r[key] for r in mine):.2f})"
+                    for key in ("throughput", "p50", "p99")
+                ),
+            )
         )
-    lines.append("")
-    lines.append(f"{'conns':>5} {'throughput x':>13} {'p50 x':>7} {'p99 x':>7}")
-    by_key = {(r.label, r.connections): r for r in results}
-    for connections in sorted({r.connections for r in results}):
-        direct, gateway = by_key[("direct", connections)], by_key[("gateway", connections)]
-        lines.append(
-            f"{connections:>5} {gateway.throughput / direct.throughput:>13.2f} "
-            f"{gateway.p50_ms / direct.p50_ms:>7.2f} {gateway.p99_ms / direct.p99_ms:>7.2f}"
+    lines.append(
+        format_table(
+            ["conns", "rounds", "throughput x (min-max)", "p50 x (min-max)", "p99 x (min-max)"],
+            summary,
         )
+    )
     return "\n".join(lines)
+
+
+def platform_processes(platform: RunningPlatform) -> dict[str, list[int]]:
+    """The platform's processes in the groups the CPU split reports."""
+    children = launcher_children(platform.log())
+    groups = {"gateway": children.get("gateway", []), "org": children.get("org", [])}
+    groups["others"] = [
+        pid for name, pids in children.items() if name not in groups for pid in pids
+    ]
+    return groups
 
 
 def main() -> None:
@@ -79,6 +144,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--employees", type=int, default=1000)
     parser.add_argument("--connections", default="1,16,64")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
@@ -86,6 +152,10 @@ def main() -> None:
         "--sqlite", action="store_true", help="use the embedded SQLite files instead"
     )
     args = parser.parse_args()
+    warning = busy_warning()
+    if warning:
+        print(warning, file=sys.stderr)
+    machine = machine_info()
 
     with tempfile.TemporaryDirectory() as folder:
         platform = start_platform(Path(folder), postgres_url=None if args.sqlite else args.postgres)
@@ -93,32 +163,38 @@ def main() -> None:
             token = platform.token()
             ids = import_employees(platform, token, args.employees)
             paths = [f"/api/v1/org/employees/{employee_id}" for employee_id in ids]
+            processes = platform_processes(platform)
             run("warmup", platform.url, paths, token, 16, 3)
             run("warmup", platform.service_url("org"), paths, token, 16, 3)
             results = []
             for connections in [int(c) for c in args.connections.split(",")]:
-                results.append(
-                    run(
-                        "direct",
-                        platform.service_url("org"),
-                        paths,
-                        token,
-                        connections,
-                        args.seconds,
-                    )
-                )
-                results.append(
-                    run("gateway", platform.url, paths, token, connections, args.seconds)
-                )
+                for _ in range(args.rounds):
+                    for label, base in (
+                        ("direct", platform.service_url("org")),
+                        ("gateway", platform.url),
+                    ):
+                        result = run(
+                            label, base, paths, token, connections, args.seconds, processes
+                        )
+                        print(
+                            f"  {label:<7} {connections:>3} conns: {result.throughput:7.0f} req/s, "
+                            f"p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms",
+                            flush=True,
+                        )
+                        results.append(result)
         finally:
             platform.stop()
             platform.drop_schemas()
     print(table(results))
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    path = out / f"gateway-overhead-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(
-        json.dumps([{**asdict(r), "throughput": r.throughput} for r in results], indent=2)
+    path = write_result(
+        "gateway-overhead",
+        {
+            "machine": machine,
+            "busy_warning": warning,
+            "settings": vars(args),
+            "runs": [{**asdict(r), "throughput": r.throughput} for r in results],
+            "ratios": ratios(results),
+        },
     )
     print(f"\nsaved {path}")
     if any(r.errors for r in results):

@@ -16,7 +16,6 @@ p99 at most 5x its own p50; page 1,000 costs what page 1 costs within 20%; impor
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -28,7 +27,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.gateway_overhead import DEFAULT_POSTGRES, import_employees
+from bench.common import busy_warning, format_table, machine_info, write_result
+from bench.gateway_overhead import DEFAULT_POSTGRES, cpu_cell, import_employees, platform_processes
 from bench.wrk import LoadResult, run
 from tests.platform_runner import free_port_block, start_platform
 
@@ -83,16 +83,17 @@ def page_costs(
     headers = {"Authorization": f"Bearer {token}"}
     url = f"{base}/api/v1/org/employees"
     with httpx.Client(headers=headers, timeout=30) as client:
-        cursor = None
+        cursor: str | None = None
         for _ in range(pages - 1):
-            params = {"limit": limit, "sort": "name", **({"cursor": cursor} if cursor else {})}
+            params: dict[str, str | int] = {"limit": limit, "sort": "name"}
+            if cursor:
+                params["cursor"] = cursor
             cursor = client.get(url, params=params).json()["next_cursor"]
+        last: dict[str, str | int] = {"limit": limit, "sort": "name", "cursor": cursor or ""}
         timings: dict[str, list[float]] = {"page_1": [], f"page_{pages}": []}
+        first: dict[str, str | int] = {"limit": limit, "sort": "name"}
         for _ in range(samples):
-            for key, params in (
-                ("page_1", {"limit": limit, "sort": "name"}),
-                (f"page_{pages}", {"limit": limit, "sort": "name", "cursor": cursor}),
-            ):
+            for key, params in (("page_1", first), (f"page_{pages}", last)):
                 began = time.perf_counter()
                 response = client.get(url, params=params)
                 timings[key].append((time.perf_counter() - began) * 1000)
@@ -107,8 +108,13 @@ def main() -> None:
     )
     parser.add_argument("--employees", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     args = parser.parse_args()
+    warning = busy_warning()
+    if warning:
+        print(warning, file=sys.stderr)
+    machine = machine_info()
 
     report: dict[str, object] = {}
     results: list[LoadResult] = []
@@ -118,7 +124,9 @@ def main() -> None:
         try:
             token = platform.token()
             began = time.perf_counter()
-            ids = import_employees(platform, token, args.employees)
+            batches: list[float] = []
+            ids = import_employees(platform, token, args.employees, timings=batches)
+            report["import_batch_seconds"] = batches
             report["import_seconds_total"] = time.perf_counter() - began
             # hr follows org's feed; let it catch up on the imported employees before measuring.
             report["hr_catch_up_seconds"] = wait_for_consumer(
@@ -158,19 +166,30 @@ def main() -> None:
                 for d in departments
                 if d["code"] in ("RND", "SALES", "TS", "MKT")
             ]
+            processes = platform_processes(platform)
+            processes["naive"] = [naive.pid]
             run("warmup", platform.url, by_id, token, 16, 3)
             run("warmup", naive_url, naive_paths, None, 16, 3)
+            run("warmup", platform.url, lists, token, 16, 3)
             for connections in (16, 64):
-                results.append(
-                    run("naive by id", naive_url, naive_paths, None, connections, args.seconds)
-                )
-                results.append(
-                    run("gateway by id", platform.url, by_id, token, connections, args.seconds)
-                )
-                results.append(
-                    run("gateway list", platform.url, lists, token, connections, args.seconds)
-                )
-            report["pages"] = page_costs(platform.url, token)
+                for _ in range(args.rounds):
+                    for label, base, paths, bearer in (
+                        ("naive by id", naive_url, naive_paths, None),
+                        ("gateway by id", platform.url, by_id, token),
+                        ("gateway list", platform.url, lists, token),
+                    ):
+                        result = run(
+                            label, base, paths, bearer, connections, args.seconds, processes
+                        )
+                        print(
+                            f"  {label:<14} {connections:>3} conns: {result.throughput:7.0f} "
+                            f"req/s, p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms",
+                            flush=True,
+                        )
+                        results.append(result)
+            report["pages"] = page_costs(
+                platform.url, token, pages=min(1000, max(2, args.employees // 50 - 1))
+            )
         finally:
             if naive is not None:
                 naive.terminate()
@@ -178,24 +197,64 @@ def main() -> None:
             platform.stop()
             platform.drop_schemas()
     print(
-        f"{'what':<15} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'p99/p50':>8} {'errors':>6}"
+        format_table(
+            [
+                "what",
+                "conns",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "p99/p50",
+                "errors",
+                "CPU ms per request",
+            ],
+            [
+                (
+                    r.label,
+                    r.connections,
+                    f"{r.throughput:.0f}",
+                    r.p50_ms,
+                    r.p99_ms,
+                    r.p99_ms / r.p50_ms,
+                    r.errors,
+                    cpu_cell(r, "naive", "gateway", "org", "postgres", "wrk", "others"),
+                )
+                for r in results
+            ],
+        )
     )
-    for r in results:
+    print()
+    for connections in (16, 64):
+        naive_runs = [
+            r for r in results if r.label == "naive by id" and r.connections == connections
+        ]
+        full_runs = [
+            r for r in results if r.label == "gateway by id" and r.connections == connections
+        ]
+        ratios = [f.throughput / n.throughput for n, f in zip(naive_runs, full_runs, strict=True)]
+        report[f"full_path_vs_naive_{connections}"] = ratios
         print(
-            f"{r.label:<15} {r.connections:>5} {r.throughput:>9.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.p99_ms / r.p50_ms:>8.1f} {r.errors:>6}"
+            f"full path / naive baseline at {connections} connections: "
+            + ", ".join(f"{ratio:.2f}" for ratio in ratios)
         )
     print(f"\npage costs (median ms): {report['pages']}")
-    print(f"import of {args.employees} employees: {report['import_seconds_total']:.1f}s in total")
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    path = out / f"org-directory-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(
-        json.dumps(
-            {**report, "load": [{**asdict(r), "throughput": r.throughput} for r in results]},
-            indent=2,
-        )
+    print(
+        f"import of {args.employees} employees: {report['import_seconds_total']:.1f}s in total, "
+        f"slowest batch of 10,000 rows {max(batches):.2f}s"
+    )
+    path = write_result(
+        "org-directory",
+        {
+            "machine": machine,
+            "busy_warning": warning,
+            "settings": vars(args),
+            **report,
+            "runs": [{**asdict(r), "throughput": r.throughput} for r in results],
+        },
     )
     print(f"saved {path}")
+    if any(r.errors for r in results):
+        sys.exit("some requests failed; the figures are not valid")
 
 
 if __name__ == "__main__":

@@ -103,8 +103,8 @@ async def load_instances(url: str, schema: str, count: int, hot_approver: uuid.U
                     }
                 )
         async with engine.begin() as conn:
-            await conn.execute(insert(Instance.__table__), instances)
-            await conn.execute(insert(Task.__table__), tasks)
+            await conn.execute(insert(Instance), instances)
+            await conn.execute(insert(Task), tasks)
     async with engine.begin() as conn:
         await conn.exec_driver_sql("ANALYZE")
     await engine.dispose()

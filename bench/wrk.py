@@ -1,10 +1,13 @@
 """Running wrk (the HTTP load generator from Debian's ``wrk`` package) and reading its results."""
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 LUA = r"""
@@ -43,11 +46,46 @@ class LoadResult:
     p50_ms: float
     p99_ms: float
     errors: int
+    # CPU time per request, by process group ("gateway", "org", "postgres", "wrk", …).
+    cpu_ms_per_request: dict[str, float] = field(default_factory=dict)
 
     @property
     def throughput(self) -> float:
         """Requests per second."""
         return self.requests / self.seconds if self.seconds else 0.0
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def postgres_backends() -> list[int]:
+    """Pids of the local PostgreSQL server's processes (backends included)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def launcher_children(log: str) -> dict[str, list[int]]:
+    """The pids ``officina up`` printed (``  <name>  pid <pid> on port <port>``), by name."""
+    found: dict[str, list[int]] = {}
+    for name, pid in re.findall(r"^\s+(\w+)\s+pid (\d+) on port", log, flags=re.MULTILINE):
+        found.setdefault(name, []).append(int(pid))
+    return found
 
 
 def ensure_wrk() -> str:
@@ -59,9 +97,25 @@ def ensure_wrk() -> str:
 
 
 def run(
-    label: str, base_url: str, paths: list[str], token: str | None, connections: int, seconds: int
+    label: str,
+    base_url: str,
+    paths: list[str],
+    token: str | None,
+    connections: int,
+    seconds: int,
+    processes: Mapping[str, Sequence[int]] | None = None,
 ) -> LoadResult:
-    """Load ``base_url`` with GETs of random ``paths`` for ``seconds`` at ``connections``."""
+    """Load ``base_url`` with GETs of random ``paths`` for ``seconds`` at ``connections``.
+
+    With ``processes`` (name → pids), the CPU time each group used during the run is divided
+    by the requests served: where a request's cost goes (PostgreSQL's backends are counted
+    under "postgres", wrk itself under "wrk").
+    """
+    groups = {name: list(pids) for name, pids in (processes or {}).items()}
+    if processes is not None:
+        groups["postgres"] = postgres_backends()
+    before = {name: sum(cpu_seconds(pid) for pid in pids) for name, pids in groups.items()}
+    children_before = os.times()
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "random.lua"
         script.write_text(LUA)
@@ -91,6 +145,20 @@ def run(
         data[k]
         for k in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")
     )
+    cpu: dict[str, float] = {}
+    if processes is not None and data["requests"]:
+        children_after = os.times()
+        used = {
+            name: sum(cpu_seconds(pid) for pid in pids) - before[name]
+            for name, pids in groups.items()
+        }
+        used["wrk"] = (
+            children_after.children_user
+            + children_after.children_system
+            - children_before.children_user
+            - children_before.children_system
+        )
+        cpu = {name: round(1000 * value / data["requests"], 3) for name, value in used.items()}
     return LoadResult(
         label=label,
         connections=connections,
@@ -99,4 +167,5 @@ def run(
         p50_ms=data["p50_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
         errors=errors,
+        cpu_ms_per_request=cpu,
     )
