@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.hr.api.deps import HrStaff, Today, WorkflowClient
 from services.hr.db.models import Employee, LeaveBalance, LeaveRequest
@@ -33,7 +34,7 @@ router = service_router(prefix="/api/v1/hr", tags=["hr: leave"])
 
 
 async def _start_awaited_approval(
-    http: Request, session: SessionDep, workflow: ServiceClient, leave: LeaveRequest
+    http: Request, session: AsyncSession, workflow: ServiceClient, leave: LeaveRequest
 ) -> None:
     """Commit what was recorded, then ask workflow to start the approval it awaits.
 
@@ -160,7 +161,8 @@ async def list_leave_requests(
     status: str | None = None,
     leave_type: str | None = None,
 ) -> Page[LeaveRequestRead]:
-    """The caller's own, their people's (managers and department heads), or everyone's (HR)."""
+    """The caller's own, their people's (managers and department heads), or everyone's (HR,
+    admins, auditors and the general manager, who reads every request)."""
     query = select(LeaveRequest)
     people = await directory.leave_request_scope(session, principal)
     if people is not None:
