@@ -35,7 +35,7 @@ $(BROWSER_STAMP): | $(BIN)/python
 test: $(STAMP) $(BROWSER_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shared gateway officina
+	$(BIN)/mypy shared gateway officina services bench
 	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$OFFICINA_TEST_POSTGRES_URL" ]; then \
