@@ -1,20 +1,26 @@
-"""Forwarding ``/api/v1/<service>/…`` to the service: one pooled aiohttp session, bodies streamed.
-
-aiohttp is used for the upstream hop because httpx's pool re-checks every connection on
-each request (encode/httpx#3215), which cost more than half the throughput under load in
-our benchmark; the gateway's own code never touches it outside this module.
+"""Forwarding ``/api/v1/<service>/…`` to the service over the gateway's own HTTP/1.1 client
+(``gateway/upstream.py``): keep-alive pools per service, bodies streamed both ways, hop-by-hop
+headers dropped, request ids and ``X-Forwarded-*`` added, failures turned into problems.
 """
 
+import asyncio
+import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-import aiohttp
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
-from yarl import URL
 
+from gateway.upstream import (
+    UpstreamError,
+    UpstreamPool,
+    UpstreamResponse,
+    UpstreamTimeout,
+    header,
+    split_url,
+)
 from shared.kit.errors import problem_response
 
 log = logging.getLogger("officina.gateway.proxy")
@@ -50,22 +56,9 @@ def _connection_listed(values: list[str]) -> set[str]:
 _DROPPED = HOP_BY_HOP | {"x-request-id"}
 
 
-def _end_to_end(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """``headers`` without hop-by-hop ones, those named in ``Connection`` included."""
-    kept = [(name, value) for name, value in headers if name.lower() not in _DROPPED]
-    connection = [value for name, value in headers if name.lower() == "connection"]
-    if not connection:
-        return kept
-    listed = _connection_listed(connection)
-    return [(name, value) for name, value in kept if name.lower() not in listed]
-
-
 class _BodyLimit:
-    """Streams a request body, remembering whether it went over the limit.
-
-    aiohttp wraps an exception raised while it sends the body into a ``ClientPayloadError``,
-    so ``BodyTooLarge`` never reaches the caller; the flag tells a 413 from a dead upstream.
-    """
+    """Streams a request body, remembering whether it went over the limit (so a 413 is told
+    from a service that hung up while the body was being sent)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -83,7 +76,7 @@ class _BodyLimit:
 
 
 class Upstreams:
-    """The pooled HTTP client the gateway uses to reach every service."""
+    """The connection pools the gateway uses to reach every service."""
 
     def __init__(
         self,
@@ -96,77 +89,81 @@ class Upstreams:
     ):
         self.urls = urls
         self.concurrency = concurrency
-        self.timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=connect_timeout, sock_read=timeout
-        )
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
         self.max_body = max_body
-        self._session: aiohttp.ClientSession | None = None
-        self._feeds: aiohttp.ClientSession | None = None
-
-    def _new_session(self, per_host: int) -> aiohttp.ClientSession:
-        connector = aiohttp.TCPConnector(
-            limit=0, limit_per_host=per_host, keepalive_timeout=30, ttl_dns_cache=300
-        )
-        return aiohttp.ClientSession(
-            connector=connector,
-            timeout=self.timeout,
-            auto_decompress=False,
-            skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
-            cookie_jar=aiohttp.DummyCookieJar(),
-        )
+        self._pools: dict[str, UpstreamPool] = {}
+        self._feeds: dict[str, UpstreamPool] = {}
 
     async def start(self) -> None:
-        """Open the connection pools.
+        """Set up the connection pools (connections open as requests need them).
 
         Ordinary requests share at most ``concurrency`` connections per service: beyond that
         they queue here, first come first served, instead of piling up inside the service
         (which, on two cores, turned a p99 of ~120 ms into over a second at 64 clients).
-        Event-feed long polls have a pool of their own, so they never take those places.
+        Event-feed long polls, health checks and OpenAPI fetches have pools of their own, so
+        they never take those places.
         """
-        self._session = self._new_session(self.concurrency)
-        self._feeds = self._new_session(0)
+        for service, url in self.urls.items():
+            host, port = split_url(url)
+            for pools, limit in ((self._pools, self.concurrency), (self._feeds, None)):
+                pools[service] = UpstreamPool(
+                    host,
+                    port,
+                    limit=limit,
+                    connect_timeout=self.connect_timeout,
+                    read_timeout=self.timeout,
+                )
 
     async def close(self) -> None:
-        """Close the pools."""
-        for session in (self._session, self._feeds):
-            if session is not None:
-                await session.close()
-        self._session = self._feeds = None
+        """Close the pools' idle connections."""
+        for pool in (*self._pools.values(), *self._feeds.values()):
+            pool.close()
+        self._pools = {}
+        self._feeds = {}
 
-    @property
-    def session(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            raise RuntimeError("the upstream pool is not started")
-        return self._session
+    def pool(self, service: str, *, feed: bool = False) -> UpstreamPool:
+        """The pool of ordinary requests to ``service`` (or the unlimited one, ``feed``)."""
+        pools = self._feeds if feed else self._pools
+        if service not in pools:
+            raise RuntimeError("the upstream pools are not started")
+        return pools[service]
 
     async def get_json(self, service: str, path: str, seconds: float = 2.0) -> tuple[int, Any]:
         """GET a JSON document from a service (health, OpenAPI); raises on network errors."""
-        async with self.session.get(
-            f"{self.urls[service]}{path}", timeout=aiohttp.ClientTimeout(total=seconds)
-        ) as response:
-            return response.status, await response.json(content_type=None)
+        async with asyncio.timeout(seconds):
+            response = await self.pool(service, feed=True).request(
+                "GET", path, [(b"accept", b"application/json")], read_seconds=seconds
+            )
+            body = await response.read()
+        return response.status, json.loads(body) if body else None
 
     async def forward(self, service: str, request: Request, request_id: str) -> Response:
         """Send ``request`` on to ``service`` and relay the answer."""
-        headers = _end_to_end(request.headers.items())
-        headers.append(("X-Request-ID", request_id))
-        client = request.client.host if request.client else ""
-        forwarded_for = request.headers.get("x-forwarded-for")
-        headers.append(
-            ("X-Forwarded-For", f"{forwarded_for}, {client}" if forwarded_for else client)
-        )
         scope = request.scope
-        headers.append(("X-Forwarded-Proto", scope.get("scheme", "http")))
+        headers = _end_to_end_raw(scope["headers"])
+        headers.append((b"x-request-id", request_id.encode("latin-1")))
+        client = request.client.host if request.client else ""
+        forwarded_for = header(headers, b"x-forwarded-for")
+        headers = [(name, value) for name, value in headers if name != b"x-forwarded-for"]
+        headers.append(
+            (
+                b"x-forwarded-for",
+                b"%s, %s" % (forwarded_for, client.encode("latin-1"))
+                if forwarded_for
+                else client.encode("latin-1"),
+            )
+        )
+        headers.append((b"x-forwarded-proto", scope.get("scheme", "http").encode("latin-1")))
         # The path as the client encoded it: the decoded one would turn %2F into a separator
         # and %3F or %23 into the start of a query or fragment.
         raw_path = scope.get("raw_path") or scope["path"].encode()
-        target = f"{self.urls[service]}{raw_path.decode('latin-1')}"
+        target = raw_path.decode("latin-1")
         query = scope.get("query_string", b"")
         if query:
             target = f"{target}?{query.decode('latin-1')}"
-        url = URL(target, encoded=True)
 
-        length = request.headers.get("content-length")
+        length = header(scope["headers"], b"content-length")
         body_limit = _BodyLimit(self.max_body)
         data: bytes | AsyncIterator[bytes] | None
         if length is not None:
@@ -183,51 +180,40 @@ class Upstreams:
             data = None
 
         try:
-            pool = (
-                self._feeds if scope["path"].endswith("/events") and self._feeds else self.session
-            )
-            upstream = await pool.request(
-                request.method, url, headers=headers, data=data, allow_redirects=False
-            )
+            pool = self.pool(service, feed=scope["path"].endswith("/events"))
+            upstream = await pool.request(request.method, target, headers, data)
         except BodyTooLarge:
             return _too_large(request, self.max_body)
-        except aiohttp.ConnectionTimeoutError as exc:
-            # No connection within the connect timeout: the service is down, not slow.
-            return _unavailable(request, service, exc)
-        except TimeoutError:
-            return problem_response(
-                request,
-                504,
-                detail=f"the {service} service did not answer in time",
-                code="upstream_timeout",
-                service=service,
-            )
-        except aiohttp.ClientError as exc:
+        except UpstreamTimeout:
+            return _timed_out(request, service)
+        except UpstreamError as exc:
             if body_limit.exceeded:
                 return _too_large(request, self.max_body)
             return _unavailable(request, service, exc)
-        response_headers = _end_to_end(list(upstream.headers.items()))
+        response_headers = _end_to_end_raw(upstream.headers)
         if upstream.content_length is not None and upstream.content_length <= BUFFER_LIMIT:
             try:
                 body = await upstream.read()
-            except TimeoutError:
-                upstream.release()
-                return problem_response(
-                    request,
-                    504,
-                    detail=f"the {service} service did not answer in time",
-                    code="upstream_timeout",
-                    service=service,
-                )
+            except UpstreamTimeout:
+                return _timed_out(request, service)
+            except UpstreamError as exc:
+                return _unavailable(request, service, exc)
             finally:
                 upstream.release()
             response = Response(content=body, status_code=upstream.status)
-            response.raw_headers = [
-                *_encode(response_headers),
-                (b"content-length", str(len(body)).encode()),
-            ]
+            response.raw_headers = [*response_headers, (b"content-length", b"%d" % len(body))]
             return response
         return _StreamedUpstream(upstream, response_headers)
+
+
+def _timed_out(request: Request, service: str) -> Response:
+    return problem_response(
+        request,
+        504,
+        detail=f"the {service} service did not answer in time",
+        code="upstream_timeout",
+        service=service,
+    )
 
 
 def _unavailable(request: Request, service: str, exc: Exception) -> Response:
@@ -248,24 +234,27 @@ def _too_large(request: Request, limit: int) -> Response:
     )
 
 
-def _encode(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
-    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+_DROPPED_RAW = frozenset(name.encode("latin-1") for name in _DROPPED)
+
+
+def _end_to_end_raw(headers: Sequence[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Raw response ``headers`` (names lower-cased) without hop-by-hop ones, those named in
+    ``Connection`` included: what ``_end_to_end`` does, without decoding every header."""
+    kept = [(name.lower(), value) for name, value in headers]
+    connection = [value.decode("latin-1") for name, value in kept if name == b"connection"]
+    dropped = _DROPPED_RAW
+    if connection:
+        dropped = dropped | {name.encode("latin-1") for name in _connection_listed(connection)}
+    return [(name, value) for name, value in kept if name not in dropped]
 
 
 class _StreamedUpstream(StreamingResponse):
     """Relays a large or unsized upstream body chunk by chunk, releasing the connection after."""
 
-    def __init__(self, upstream: aiohttp.ClientResponse, headers: list[tuple[str, str]]) -> None:
+    def __init__(self, upstream: UpstreamResponse, headers: list[tuple[bytes, bytes]]) -> None:
         self.upstream = upstream
-        super().__init__(self._chunks(), status_code=upstream.status)
-        self.raw_headers = _encode(headers)
-
-    async def _chunks(self) -> AsyncIterator[bytes]:
-        try:
-            async for chunk in self.upstream.content.iter_chunked(64 * 1024):
-                yield chunk
-        finally:
-            self.upstream.release()
+        super().__init__(upstream.iter_chunks(), status_code=upstream.status)
+        self.raw_headers = headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:

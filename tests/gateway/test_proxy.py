@@ -5,7 +5,6 @@ import hashlib
 import time
 from collections.abc import AsyncIterator
 
-import aiohttp
 import httpx
 import pytest
 
@@ -279,15 +278,20 @@ async def test_a_slow_service_answers_504_after_the_upstream_timeout(
 async def test_no_connection_within_the_connect_timeout_counts_as_down_not_slow(
     gateway: GatewayUnderTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    session = gateway.app.state.gateway.upstreams.session
+    pool = gateway.app.state.gateway.upstreams.pool("finance")
+    pool.connect_timeout = 0.2
+    loop = asyncio.get_running_loop()
 
-    async def refuse(*args: object, **kwargs: object) -> None:
-        raise aiohttp.ConnectionTimeoutError("Connection timeout to host")
+    async def never_connects(*args: object, **kwargs: object) -> None:
+        """A host that drops the connection attempt: no refusal, no answer."""
+        await asyncio.sleep(5)
 
-    monkeypatch.setattr(session, "request", refuse)
+    monkeypatch.setattr(loop, "create_connection", never_connects)
 
+    started = time.monotonic()
     response = await gateway.client.get("/api/v1/finance/echo", headers=gateway.admin())
 
+    assert time.monotonic() - started < 2
     assert assert_problem(response, 503, "service_unavailable")["service"] == "finance"
 
 
