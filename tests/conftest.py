@@ -46,6 +46,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 class TestDatabase:
     """Where a test's data lives: a URL and, on PostgreSQL, the schema to use."""
 
+    __test__ = False  # a fixture's value, not a test class for pytest to collect
+
     url: str
     schema: str
 

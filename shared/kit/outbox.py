@@ -78,7 +78,7 @@ class Publisher:
         """Tell the publisher that a transaction with events has committed."""
         self._wake.set()
 
-    async def publish_pending(self, batch: int = 500) -> int:
+    async def publish_pending(self, batch: int = 2000) -> int:
         """Number every committed, unnumbered event; returns how many were numbered."""
         outbox = self.tables.outbox
         total = 0
@@ -92,24 +92,28 @@ class Publisher:
                     last = (
                         await conn.execute(select(func.coalesce(func.max(outbox.c.seq), 0)))
                     ).scalar_one()
-                    ids = (
-                        (
-                            await conn.execute(
-                                select(outbox.c.id)
-                                .where(outbox.c.seq.is_(None))
-                                .order_by(outbox.c.occurred_at, outbox.c.id)
-                                .limit(batch)
-                            )
+                    # One statement numbers the whole batch, in commit-independent order
+                    # (occurred_at, id): the oldest ``batch`` unnumbered events get
+                    # last+1, last+2, … (the window is computed in the same order as LIMIT).
+                    order = (outbox.c.occurred_at, outbox.c.id)
+                    numbered = (
+                        select(
+                            outbox.c.id,
+                            (last + func.row_number().over(order_by=order)).label("seq"),
                         )
-                        .scalars()
-                        .all()
+                        .where(outbox.c.seq.is_(None))
+                        .order_by(*order)
+                        .limit(batch)
+                        .subquery()
                     )
-                    for offset, event_id in enumerate(ids, start=1):
-                        await conn.execute(
-                            update(outbox).where(outbox.c.id == event_id).values(seq=last + offset)
-                        )
-                total += len(ids)
-                if len(ids) < batch:
+                    result = await conn.execute(
+                        update(outbox)
+                        .where(outbox.c.id == numbered.c.id)
+                        .values(seq=numbered.c.seq)
+                    )
+                    count = result.rowcount
+                total += count
+                if count < batch:
                     break
         if total:
             async with self._published:
