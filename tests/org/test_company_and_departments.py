@@ -252,6 +252,19 @@ async def test_archiving_an_empty_department_works(org: OrgService) -> None:
     assert "LEGAL" not in {d["code"] for d in active.json()["items"]}
 
 
+async def test_departments_are_found_by_code(org: OrgService) -> None:
+    by_code = await org.client.get(
+        f"{API}/departments", params={"code": "SALES"}, headers=org.employee()
+    )
+    unknown = await org.client.get(
+        f"{API}/departments", params={"code": "NOPE"}, headers=org.employee()
+    )
+
+    assert by_code.status_code == 200, by_code.text
+    assert [d["code"] for d in by_code.json()["items"]] == ["SALES"]
+    assert unknown.json()["items"] == []
+
+
 async def test_a_department_whose_members_all_left_can_be_archived(org: OrgService) -> None:
     legal = await org.create_department("LEGAL")
     member = await org.hire("王五", department="LEGAL", hire_date="2023-01-01")

@@ -43,9 +43,14 @@ async def list_departments(
     params: PageParamsDep,
     status: Annotated[str | None, Query(pattern="^(active|archived)$")] = None,
     parent_id: uuid.UUID | None = None,
+    code: Annotated[
+        str | None, Query(max_length=32, description="Only the department with this code.")
+    ] = None,
 ) -> Page[DepartmentRead]:
     """Departments, by code unless sorted otherwise."""
     query = select(Department)
+    if code is not None:
+        query = query.where(Department.code == code)
     if status:
         query = query.where(Department.status == status)
     if parent_id:

@@ -5,8 +5,6 @@ from typing import Any, Protocol
 
 from shared.kit.service_client import ServiceClient
 
-PAGE_SIZE = 200  # the most org's lists give in one page
-
 
 class Directory(Protocol):
     """What the engine needs to know about people to resolve approvers."""
@@ -60,19 +58,14 @@ class OrgDirectory:
         return uuid.UUID(head) if head else None
 
     async def _department_by_code(self, code: str) -> dict[str, Any] | None:
-        """The department with that code, looked for on every page of org's list."""
-        params: dict[str, str | int] = {"limit": PAGE_SIZE}
-        while True:
-            page = await self.client.get_json("/api/v1/org/departments", params=params)
-            if page is None:
-                return None
-            for department in page["items"]:
-                if department["code"] == code:
-                    found: dict[str, Any] = department
-                    return found
-            if not page.get("next_cursor"):
-                return None
-            params = {"limit": PAGE_SIZE, "cursor": page["next_cursor"]}
+        """The department with that code (org filters its list by code)."""
+        page = await self.client.get_json(
+            "/api/v1/org/departments", params={"code": code, "limit": 1}
+        )
+        if not page or not page["items"]:
+            return None
+        found: dict[str, Any] = page["items"][0]
+        return found
 
     async def role_members(self, role: str) -> list[uuid.UUID]:
         body = await self.client.get_json("/api/v1/auth/role-members", params={"role": role})
