@@ -5,8 +5,6 @@ each task is handled in its own transaction under the instance's row lock, so a 
 neither loses a reminder nor sends one twice.
 """
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -14,6 +12,7 @@ from datetime import datetime
 from services.workflow.domain import engine
 from services.workflow.domain.directory import Directory
 from shared.kit.errors import DomainError
+from shared.kit.jobs import Periodic
 from shared.kit.runtime import ServiceRuntime
 
 log = logging.getLogger("officina.workflow.deadlines")
@@ -49,23 +48,13 @@ def deadline_starter(
     """A lifespan starter running ``run_due`` every ``interval`` seconds."""
 
     async def start(runtime: ServiceRuntime) -> Callable[[], Awaitable[None]]:
-        async def loop() -> None:
-            while True:
-                try:
-                    await run_due(runtime, runtime.extras["clock"]())
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("the deadline sweep failed; retrying")
-                await asyncio.sleep(interval)
-
-        task = asyncio.get_running_loop().create_task(loop(), name="workflow-deadlines")
-
-        async def stop() -> None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-        return stop
+        sweep = Periodic(
+            "workflow-deadlines",
+            interval,
+            lambda: run_due(runtime, runtime.extras["clock"]()),
+            log,
+        )
+        sweep.start()
+        return sweep.stop
 
     return start

@@ -7,7 +7,6 @@ answer, or from the sweep after a crash — returns the instance already started
 second one. Until hr has recorded the instance, the request is *awaiting* its approval.
 """
 
-import asyncio
 import contextlib
 import logging
 import uuid
@@ -21,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from services.hr.db.models import Employee, LeaveRequest, LeaveType
 from shared.kit.db import utcnow
 from shared.kit.errors import ServiceUnavailable
+from shared.kit.jobs import Periodic
 from shared.kit.runtime import ServiceRuntime
 from shared.kit.service_client import ServiceClient
 
@@ -218,39 +218,19 @@ async def start_waiting_approvals(
     return started
 
 
-class ApprovalSweeper:
+class ApprovalSweeper(Periodic):
     """Runs :func:`start_waiting_approvals` at start-up and then every ``interval`` seconds."""
 
     def __init__(
         self, runtime: ServiceRuntime, interval: float, grace: timedelta = SWEEP_GRACE
     ) -> None:
+        super().__init__("approval-sweep", interval, self.sweep, log)
         self.runtime = runtime
-        self.interval = interval
         self.grace = grace
-        self._task: asyncio.Task[None] | None = None
 
-    async def run(self) -> None:
-        """Sweep until cancelled; a failed sweep is logged and tried again at the next tick."""
-        while True:
-            try:
-                client: ServiceClient = self.runtime.extras["service_client"]
-                started = await start_waiting_approvals(self.runtime, client, older_than=self.grace)
-                if started:
-                    log.info("started %d awaited leave approval(s)", started)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("the approval sweep failed; retrying in %.0f s", self.interval)
-            await asyncio.sleep(self.interval)
-
-    def start(self) -> None:
-        """Run in the background of the current event loop."""
-        self._task = asyncio.get_running_loop().create_task(self.run(), name="approval-sweep")
-
-    async def stop(self) -> None:
-        """Stop sweeping."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def sweep(self) -> None:
+        """One sweep: start every approval that has waited longer than the grace period."""
+        client: ServiceClient = self.runtime.extras["service_client"]
+        started = await start_waiting_approvals(self.runtime, client, older_than=self.grace)
+        if started:
+            log.info("started %d awaited leave approval(s)", started)
