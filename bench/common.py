@@ -4,6 +4,7 @@ import json
 import math
 import os
 import platform
+import re
 import socket
 import subprocess
 import sys
@@ -14,6 +15,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+# The launcher's line for each process it starts: ``  <name>  pid <pid> on port <port>``.
+STARTED = re.compile(r"^\s+(?P<name>\w+)\s+pid (?P<pid>\d+) on port (?P<port>\d+)")
 
 # Above this 1-minute load average the machine is busy with something else and the figures
 # measure the contention, not officina (the reference machine has 2 cores).

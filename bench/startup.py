@@ -41,6 +41,7 @@ from typing import Any
 import httpx
 
 from bench.common import (
+    STARTED,
     busy_warning,
     format_table,
     free_port_block,
@@ -58,7 +59,6 @@ STOP_TIMEOUT = 30.0
 
 MIGRATED = re.compile(r"^\s+(?P<name>\w+)\s+migrated and seeded in (?P<seconds>[\d.]+)s")
 ANNOUNCED = re.compile(r"^officina: migrating")
-STARTED = re.compile(r"^\s+(?P<name>\w+)\s+pid (?P<pid>\d+) on port (?P<port>\d+)")
 
 
 class BenchError(RuntimeError):

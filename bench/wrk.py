@@ -2,13 +2,14 @@
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench.common import STARTED
 
 LUA = r"""
 local paths = {}
@@ -83,8 +84,10 @@ def postgres_backends() -> list[int]:
 def launcher_children(log: str) -> dict[str, list[int]]:
     """The pids ``officina up`` printed (``  <name>  pid <pid> on port <port>``), by name."""
     found: dict[str, list[int]] = {}
-    for name, pid in re.findall(r"^\s+(\w+)\s+pid (\d+) on port", log, flags=re.MULTILINE):
-        found.setdefault(name, []).append(int(pid))
+    for line in log.splitlines():
+        match = STARTED.match(line)
+        if match:
+            found.setdefault(match["name"], []).append(int(match["pid"]))
     return found
 
 

@@ -142,7 +142,7 @@ class _Connection(asyncio.Protocol):
         if self.transport is not None:
             self.transport.close()
 
-    async def send(self, method: str, head: bytes, body: Body) -> None:
+    async def send(self, head: bytes, body: Body) -> None:
         """Write the request (head, then the body as it comes)."""
         assert self.transport is not None
         self._begin()
@@ -209,7 +209,7 @@ class UpstreamResponse:
         self._timeout = timeout
         self.status = connection.status
         self.headers = connection.headers
-        length = next((value for name, value in self.headers if name == b"content-length"), None)
+        length = header(self.headers, b"content-length")
         self.content_length = int(length) if length is not None and length.isdigit() else None
 
     async def read(self) -> bytes:
@@ -308,7 +308,7 @@ class UpstreamPool:
             for attempt in (1, 2):
                 connection, reused = await self._connection()
                 try:
-                    await connection.send(method, head, body)
+                    await connection.send(head, body)
                     await connection.wait_head(read_timeout)
                 except ResponseBroken:
                     connection.close()
