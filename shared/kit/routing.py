@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response, StreamingResponse
 
 from shared.kit import idempotency
+from shared.kit.outbox import PENDING_EVENTS
 from shared.kit.runtime import ServiceRuntime
 
 _SESSION = "db_session"
@@ -94,12 +95,13 @@ class TransactionalRoute(APIRoute):
 def _needs_commit(session: AsyncSession, request: Request, storing: bool) -> bool:
     """Whether the request's session has anything to commit.
 
-    A GET or HEAD reads on an autocommit connection: unless it left objects to flush, closing
-    the session is all that is needed, and saves a commit per read.
+    A GET or HEAD reads on an autocommit connection: unless it left objects to flush or
+    recorded an event, closing the session is all that is needed, and saves a commit per read.
     """
     if storing or request.method not in _SAFE_METHODS:
         return True
-    return bool(session.new or session.dirty or session.deleted)
+    # A read that recorded an event still commits, which also wakes the publisher.
+    return bool(session.new or session.dirty or session.deleted or session.info.get(PENDING_EVENTS))
 
 
 class _DoNotStore(Exception):

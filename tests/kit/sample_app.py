@@ -191,6 +191,23 @@ async def create_note_lazily(
     return {"id": str(note.id), "title": note.title}
 
 
+@router.get("/notes/{note_id}/copy")
+async def copy_on_read(
+    note_id: uuid.UUID, session: SessionDep, _p: CurrentPrincipal
+) -> dict[str, str]:
+    """A read with side effects (against the convention, but it must not lose them): adds a
+    copy of the note without flushing and records an event."""
+    note = await session.get(Note, note_id)
+    if note is None:
+        raise not_found("note", note_id)
+    copy = Note(title=f"copy of {note.title}")
+    session.add(copy)
+    await record_event(
+        session, "notes.note.copied", subject_type="note", subject_id=copy.id, data={}
+    )
+    return {"id": str(copy.id)}
+
+
 @router.post("/crash")
 async def crash(session: SessionDep, _p: CurrentPrincipal) -> dict[str, str]:
     note = Note(title="never-committed")

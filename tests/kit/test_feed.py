@@ -214,3 +214,20 @@ async def test_employees_and_clients_of_other_services_may_not_read_the_feed(
     assert_problem(employee, 403, "forbidden")
     assert_problem(other_client, 403, "forbidden")
     assert_problem(anonymous, 401, "unauthorized")
+
+
+async def test_a_read_that_writes_keeps_what_it_wrote_and_publishes_its_event(
+    notes: NotesService,
+) -> None:
+    note = await notes.create_note("original")
+    await wait_for_events(notes, 1)  # the note's own "created"
+
+    response = await notes.client.get(f"{NOTES}/{note['id']}/copy", headers=notes.employee())
+
+    assert response.status_code == 200, response.text
+    copy = await notes.client.get(f"{NOTES}/{response.json()['id']}", headers=notes.employee())
+    assert copy.status_code == 200
+    assert copy.json()["title"] == "copy of original"
+    events = await wait_for_events(notes, 2)
+    assert [event["type"] for event in events] == ["notes.note.created", "notes.note.copied"]
+    assert events[1]["subject"]["id"] == response.json()["id"]
