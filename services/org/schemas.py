@@ -352,5 +352,12 @@ class AcknowledgementRead(BaseModel):
     acknowledged_at: datetime | None
 
 
+class Acknowledgement(BaseModel):
+    """The caller's acknowledgement of a published document."""
+
+    document_id: uuid.UUID
+    acknowledged_at: datetime
+
+
 OrgChartNode.model_rebuild()
 ManagerChain.model_rebuild()

@@ -12,6 +12,7 @@ from services.org.db.models import Document, Employee
 from services.org.domain import departments as department_rules
 from services.org.domain import documents as document_rules
 from services.org.schemas import (
+    Acknowledgement,
     AcknowledgementRead,
     DocumentCategory,
     DocumentCreate,
@@ -236,11 +237,21 @@ async def archive_document(
     return await _transition("archive", document_id, request, response, session, principal)
 
 
-@router.post("/documents/{document_id}/acknowledge", summary="Acknowledge reading a document")
+@router.post(
+    "/documents/{document_id}/acknowledge",
+    summary="Acknowledge reading a document",
+    response_model=Acknowledgement,
+    responses={
+        201: {"model": Acknowledgement, "description": "Acknowledged now, for the first time."}
+    },
+)
 async def acknowledge_document(
     document_id: uuid.UUID, response: Response, session: SessionDep, principal: Reader
 ) -> dict[str, str]:
-    """The caller confirms having read a published document addressed to them (repeatable)."""
+    """The caller confirms having read a published document addressed to them.
+
+    201 the first time; 200 with the first acknowledgement's time when repeated.
+    """
     document = await document_rules.get_visible(session, document_id, principal)
     acknowledged_at, created = await document_rules.acknowledge(session, document, principal)
     response.status_code = 201 if created else 200

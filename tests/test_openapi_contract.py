@@ -1,0 +1,134 @@
+"""The merged OpenAPI document says what the platform answers (issue 11, item 1).
+
+Built in-process exactly as ``officina openapi`` builds it: the gateway's document merged
+with every service's. What a generated client or "Try it out" reads is checked here; that
+the servers behave as declared is checked by the per-service tests and the platform run.
+"""
+
+from functools import cache
+from typing import Any
+
+import pytest
+from openapi_spec_validator import validate
+
+from gateway.openapi import SERVICE_ORDER
+from officina.components import COMPONENTS, component, load_callable
+
+METHODS = ("get", "head", "post", "put", "patch", "delete")
+
+
+@cache
+def merged_document() -> dict[str, Any]:
+    from gateway.app import create_app as create_gateway
+    from gateway.keys import KeyRing
+    from gateway.openapi import merge_documents
+    from shared.kit.tokens import SigningKey
+
+    documents = {}
+    for name in COMPONENTS[1:]:
+        factory = load_callable(component(name).app_factory)
+        assert factory is not None
+        documents[name] = factory().openapi()  # type: ignore[attr-defined]
+    gateway = create_gateway(keys=KeyRing(SigningKey.generate()))
+    return merge_documents(gateway.openapi(), documents, [])
+
+
+def operations() -> list[tuple[str, str, dict[str, Any], list[dict[str, Any]]]]:
+    found = []
+    for path, item in merged_document()["paths"].items():
+        for method in METHODS:
+            if method in item:
+                operation = item[method]
+                parameters = [*item.get("parameters", []), *operation.get("parameters", [])]
+                found.append((method, path, operation, parameters))
+    return found
+
+
+def test_the_document_is_valid_openapi() -> None:
+    validate(merged_document())
+
+
+def test_no_operation_declares_fastapis_validation_body() -> None:
+    schemas = merged_document()["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas
+    for method, path, operation, _ in operations():
+        for status, response in operation["responses"].items():
+            if not status.startswith("2") and status != "304":
+                assert set(response.get("content", {})) == {"application/problem+json"}, (
+                    method,
+                    path,
+                    status,
+                )
+
+
+def test_every_operation_declares_the_problems_it_can_answer() -> None:
+    for method, path, operation, parameters in operations():
+        responses = operation["responses"]
+        declared = set(responses)
+        assert {"400", "422", "429", "503"} <= declared, (method, path)
+        if operation.get("security"):
+            assert {"401", "403"} <= declared, (method, path)
+        if any(p["in"] == "path" for p in parameters):
+            assert "404" in declared, (method, path)
+        if method in ("post", "put", "patch", "delete"):
+            assert "409" in declared, (method, path)
+        if method in ("put", "patch", "delete"):
+            assert "412" in declared, (method, path)
+        if "requestBody" in operation:
+            assert "413" in declared, (method, path)
+        problem = responses["422"]["content"]["application/problem+json"]["schema"]
+        assert problem == {"$ref": "#/components/schemas/Problem"}
+        assert "Retry-After" in responses["429"]["headers"]
+
+
+def test_the_problem_schema_carries_code_request_id_and_errors() -> None:
+    problem = merged_document()["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "code"} <= set(problem["required"]) | {"type"}
+    assert {"code", "request_id", "errors", "detail"} <= set(problem["properties"])
+    assert problem["example"]["status"] == 404
+
+
+def test_headers_the_kit_reads_and_sends_are_declared() -> None:
+    for method, path, operation, parameters in operations():
+        headers = {p["name"].lower() for p in parameters if p["in"] == "header"}
+        assert "x-request-id" in headers, (method, path)
+        has_id = any(p["in"] == "path" for p in parameters)
+        if method == "post":
+            assert "idempotency-key" in headers, (method, path)
+        if method in ("patch", "put", "delete") or (method == "post" and has_id):
+            assert "if-match" in headers, (method, path)
+        if method == "get" and has_id:
+            assert "if-none-match" in headers, (method, path)
+            assert "304" in operation["responses"], (method, path)
+        for status, response in operation["responses"].items():
+            if status == "201":
+                assert "Location" in response["headers"], (method, path)
+            if status.startswith("2") and method == "post":
+                assert "Idempotent-Replayed" in response["headers"], (method, path)
+
+
+def test_acknowledging_a_document_declares_both_answers() -> None:
+    """It answers 201 the first time and 200 when repeated; both are in the document."""
+    item = merged_document()["paths"]["/api/v1/org/documents/{document_id}/acknowledge"]
+    assert {"200", "201"} <= set(item["post"]["responses"])
+
+
+def test_tags_come_in_the_platforms_order_with_descriptions() -> None:
+    tags = merged_document()["tags"]
+    used = {tag for _, _, operation, _ in operations() for tag in operation.get("tags", [])}
+    assert used <= {tag["name"] for tag in tags}
+    assert all(tag.get("description") for tag in tags)
+    services = [tag["name"].split(":")[0] for tag in tags]
+    ranks = [SERVICE_ORDER.index(service) for service in services]
+    assert ranks == sorted(ranks)
+    assert services[0] == "auth"
+
+
+@pytest.mark.parametrize("status", ["401", "404", "422"])
+def test_problem_responses_reference_one_shared_schema(status: str) -> None:
+    refs = {
+        operation["responses"][status]["content"]["application/problem+json"]["schema"]["$ref"]
+        for _, _, operation, _ in operations()
+        if status in operation["responses"]
+    }
+    assert refs == {"#/components/schemas/Problem"}
