@@ -1,6 +1,5 @@
 """One OpenAPI document for the platform: the gateway's own paths plus every service's."""
 
-import copy
 import json
 import logging
 from typing import Any
@@ -32,12 +31,14 @@ def merge_documents(
     gateway_doc: dict[str, Any], service_docs: dict[str, dict[str, Any]], missing: list[str]
 ) -> dict[str, Any]:
     """Merge service documents into the gateway's; schema names that clash get the service's prefix."""
-    merged = copy.deepcopy(gateway_doc)
+    # The gateway's own routes (accounts and tokens) do not take Idempotency-Key.
+    merged = honest_openapi(gateway_doc, idempotency=False)
     merged.setdefault("paths", {})
     components = merged.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     tags = {tag["name"]: tag for tag in merged.get("tags", [])}
     for service, document in service_docs.items():
+        document = honest_openapi(document)
         incoming = document.get("components", {}).get("schemas", {})
         renames = {
             name: f"{service.title()}{name}"
@@ -52,6 +53,9 @@ def merge_documents(
         for tag in document.get("tags", []):
             tags.setdefault(tag["name"], tag)
     components["securitySchemes"] = SECURITY_SCHEME
+    # Paths are absolute from the gateway's root; "/" lets generated clients and "Try it out"
+    # call whichever host served the document.
+    merged["servers"] = [{"url": "/", "description": "the gateway that served this document"}]
     merged["tags"] = ordered_tags(merged, tags)
     if missing:
         merged["info"]["description"] = (
@@ -59,7 +63,7 @@ def merge_documents(
             + "\n\n**Not included right now (service unavailable):** "
             + ", ".join(missing)
         )
-    return honest_openapi(merged)
+    return merged
 
 
 # The platform's order: the gateway's own routes, then the services as a request flows.

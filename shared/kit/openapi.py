@@ -155,7 +155,11 @@ def _add_parameter(operation: dict[str, Any], parameter: dict[str, Any]) -> None
 
 
 def _honest_operation(
-    method: str, operation: dict[str, Any], secured_by_default: bool, path_level: list[Any]
+    method: str,
+    operation: dict[str, Any],
+    secured_by_default: bool,
+    path_level: list[Any],
+    idempotency: bool,
 ) -> None:
     parameters = [*path_level, *operation.get("parameters", [])]
     has_path_params = any(p.get("in") == "path" for p in parameters)
@@ -183,7 +187,7 @@ def _honest_operation(
             headers.setdefault("ETag", _header_ref("ETag"))
         if status == "201":
             headers.setdefault("Location", _header_ref("Location"))
-        if method == "post":
+        if method == "post" and idempotency:
             headers.setdefault("Idempotent-Replayed", _header_ref("Idempotent-Replayed"))
     if method == "get" and has_path_params:
         responses.setdefault(
@@ -197,7 +201,7 @@ def _honest_operation(
 
     operation["responses"] = dict(sorted(responses.items()))
     _add_parameter(operation, REQUEST_HEADERS["X-Request-ID"])
-    if method == "post":
+    if method == "post" and idempotency:
         _add_parameter(operation, REQUEST_HEADERS["Idempotency-Key"])
     if _reads_if_match(method, has_path_params):
         _add_parameter(operation, REQUEST_HEADERS["If-Match"])
@@ -208,11 +212,15 @@ def _is_fastapi_validation(response: dict[str, Any]) -> bool:
     return bool(str(schema.get("$ref", "")).endswith("/HTTPValidationError"))
 
 
-def honest_openapi(document: dict[str, Any], *, secured_by_default: bool = False) -> dict[str, Any]:
+def honest_openapi(
+    document: dict[str, Any], *, secured_by_default: bool = False, idempotency: bool = True
+) -> dict[str, Any]:
     """The document with every problem, header and status the kit answers declared.
 
     Idempotent: applying it to its own output changes nothing. ``secured_by_default`` says
-    that operations without their own ``security`` inherit a document-level requirement.
+    that operations without their own ``security`` inherit a document-level requirement;
+    ``idempotency`` that POSTs honour ``Idempotency-Key`` (every service's do, through the
+    kit's routes; the gateway's own account routes do not).
     """
     result = copy.deepcopy(document)
     components = result.setdefault("components", {})
@@ -227,7 +235,7 @@ def honest_openapi(document: dict[str, Any], *, secured_by_default: bool = False
         path_level = item.get("parameters", [])
         for method, operation in item.items():
             if method in METHODS and isinstance(operation, dict):
-                _honest_operation(method, operation, secured_by_default, path_level)
+                _honest_operation(method, operation, secured_by_default, path_level, idempotency)
     return result
 
 
