@@ -18,7 +18,8 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.auth.api import router as auth_router
-from gateway.auth.ratelimit import LoginLimiter
+from gateway.auth.ratelimit import LoginLimiter, WriteLimiter, limit_writes
+from gateway.auth.revocation import RevocationStore
 from gateway.auth.service import TokenIssuer
 from gateway.config import GatewaySettings
 from gateway.db.models import KIT
@@ -38,6 +39,7 @@ from shared.kit.errors import (
     install_problem_handlers,
     problem_response,
 )
+from shared.kit.jobs import Periodic
 from shared.kit.migrations import current_revision, head_revision
 from shared.kit.observability import (
     Metrics,
@@ -234,6 +236,8 @@ class ServiceRoutes:
                     raise Forbidden(
                         f"this client lacks the scope {service}:{needed}", code="insufficient_scope"
                     )
+            if scope["method"] not in _READ_METHODS:
+                limit_writes(self.gateway_app.state.write_limiter, principal)
             response = await gateway.upstreams.forward(
                 service, request, scope["state"]["request_id"]
             )
@@ -288,7 +292,8 @@ def _docs_router(app: FastAPI) -> None:
     @app.get("/.well-known/jwks.json", include_in_schema=False)
     async def jwks(request: Request) -> dict[str, Any]:
         gateway: Gateway = request.app.state.gateway
-        return gateway.keys.jwks()
+        # Revoked tokens travel with the keys: every verifier fetches this document anyway.
+        return {**gateway.keys.jwks(), "revoked": gateway.verifier.revocations.document()}
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi(request: Request) -> JSONResponse:
@@ -352,10 +357,20 @@ def create_app(settings: GatewaySettings | None = None, keys: KeyRing | None = N
             "gateway", engine, sessionmaker, KIT, gateway.verifier, publisher
         )
         await gateway.upstreams.start()
+        revocations: RevocationStore = app.state.revocations
+        await revocations.reload(sessionmaker)
+        reloading = Periodic(
+            "revocations",
+            settings.revocation_refresh_seconds,
+            lambda: revocations.reload(sessionmaker),
+            log,
+        )
+        reloading.start()
         settle_heap()
         try:
             yield
         finally:
+            await reloading.stop()
             await gateway.upstreams.close()
             await engine.dispose()
 
@@ -377,6 +392,9 @@ def create_app(settings: GatewaySettings | None = None, keys: KeyRing | None = N
     app.state.settings = settings
     app.state.token_issuer = TokenIssuer(settings, keys)
     app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    app.state.client_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    app.state.write_limiter = WriteLimiter(settings.write_limit, settings.write_window_seconds)
+    app.state.revocations = RevocationStore(gateway.verifier.revocations, settings.access_token_ttl)
     app.state.metrics = Metrics("gateway")
     install_problem_handlers(app)
     _docs_router(app)

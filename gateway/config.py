@@ -43,6 +43,26 @@ class GatewaySettings(BaseSettings):
     )
     login_attempts: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=1)
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Proxies (addresses or CIDR blocks) whose Forwarded / X-Forwarded-For "
+        "headers name the caller's address; none by default, so the peer address counts.",
+    )
+    write_limit: int = Field(
+        default=1200, ge=1, description="Writes one caller may make through the gateway at once."
+    )
+    write_window_seconds: float = Field(
+        default=60.0, gt=0, description="Time in which a caller's write allowance refills."
+    )
+    revocation_refresh_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="How often the gateway re-reads revoked tokens from its database "
+        "(for other gateway replicas' revocations; its own take effect at once).",
+    )
+    org_timeout: float = Field(
+        default=3.0, gt=0, description="Seconds the gateway waits for org's employee data."
+    )
     log_level: str = "INFO"
     json_logs: bool = True
 

@@ -73,6 +73,9 @@ class Supervisor:
                 "--port",
                 str(self.port_of(name)),
                 "--no-access-log",
+                # Forwarded headers are the gateway's to judge (OFFICINA_TRUSTED_PROXIES); uvicorn
+                # would otherwise let anyone on 127.0.0.1 claim any address with X-Forwarded-For.
+                "--no-proxy-headers",
                 "--log-level",
                 "warning",
                 "--timeout-graceful-shutdown",

@@ -3,13 +3,18 @@
 import base64
 import binascii
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Form, Query, Request, Response
 from sqlalchemy import String, cast, select
 
 from gateway.auth import service
-from gateway.auth.ratelimit import LoginLimiter
+from gateway.auth.addresses import Network, client_address, parse_networks
+from gateway.auth.ratelimit import Attempt, Blocked, LoginLimiter
+from gateway.auth.revocation import RevocationStore
 from gateway.auth.schemas import (
     AccountCreate,
     AccountRead,
@@ -21,6 +26,7 @@ from gateway.auth.schemas import (
     Me,
     TokenResponse,
 )
+from gateway.config import GatewaySettings
 from gateway.db.models import Account, Client
 from shared.contracts.page import Page
 from shared.contracts.principal import Principal
@@ -39,9 +45,42 @@ def _issuer(request: Request) -> service.TokenIssuer:
     return issuer
 
 
-def _limiter(request: Request) -> LoginLimiter:
-    limiter: LoginLimiter = request.app.state.login_limiter
+def _limiter(request: Request, name: str = "login_limiter") -> LoginLimiter:
+    limiter: LoginLimiter = getattr(request.app.state, name)
     return limiter
+
+
+def _revocations(request: Request) -> RevocationStore:
+    store: RevocationStore = request.app.state.revocations
+    return store
+
+
+@lru_cache(maxsize=8)
+def _networks(values: tuple[str, ...]) -> tuple[Network, ...]:
+    return parse_networks(values)
+
+
+def caller_address(request: Request) -> str:
+    """The caller's address; forwarded headers count only from configured proxies."""
+    settings: GatewaySettings = request.app.state.settings
+    return client_address(request.scope, _networks(tuple(settings.trusted_proxies)))
+
+
+@asynccontextmanager
+async def _limited(
+    request: Request, limiter: LoginLimiter, subject: str, what: str, code: str
+) -> AsyncIterator[Attempt]:
+    """An attempt counted before the credentials are checked; 429 once failures fill the limit."""
+    try:
+        async with limiter.attempt(subject, caller_address(request)) as attempt:
+            yield attempt
+    except Blocked as blocked:
+        raise TooManyRequests(
+            f"too many failed {what}; try again in {blocked.retry_after} seconds",
+            code=code,
+            headers={"Retry-After": str(blocked.retry_after)},
+            error="slow_down",
+        ) from None
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -80,22 +119,15 @@ async def issue_token(
     if grant_type == "password":
         if not username or password is None:
             raise service.OAuthError("invalid_request", "username and password are required")
-        limiter = _limiter(request)
-        address = request.client.host if request.client else "unknown"
-        wait = limiter.retry_after(username, address)
-        if wait:
-            raise TooManyRequests(
-                f"too many failed logins; try again in {wait} seconds",
-                code="too_many_login_attempts",
-                headers={"Retry-After": str(wait)},
-                error="slow_down",
-            )
-        try:
-            account = await service.authenticate_password(session, username, password)
-        except service.OAuthError:
-            limiter.record_failure(username, address)
-            raise
-        limiter.record_success(username, address)
+        async with _limited(
+            request, _limiter(request), username, "logins", "too_many_login_attempts"
+        ) as attempt:
+            try:
+                account = await service.authenticate_password(session, username, password)
+            except service.OAuthError:
+                attempt.failed()
+                raise
+            attempt.succeeded()
         return await service.tokens_for_account(session, issuer, account)
     if grant_type == "refresh_token":
         if not refresh_token:
@@ -108,6 +140,7 @@ async def issue_token(
             await session.rollback()
             async with runtime_of(request).transaction() as revoking:
                 await service.revoke_family(revoking, reused.family_id)
+            _revocations(request).note_session(reused.family_id)
             raise
     if grant_type == "client_credentials":
         basic = _basic_credentials(request)
@@ -117,7 +150,19 @@ async def issue_token(
             raise service.OAuthError(
                 "invalid_client", "client_id and client_secret are required", status=401
             )
-        client = await service.authenticate_client(session, client_id, client_secret)
+        async with _limited(
+            request,
+            _limiter(request, "client_limiter"),
+            client_id,
+            "client authentications",
+            "too_many_client_attempts",
+        ) as attempt:
+            try:
+                client = await service.authenticate_client(session, client_id, client_secret)
+            except service.OAuthError:
+                attempt.failed()
+                raise
+            attempt.succeeded()
         return service.client_token(issuer, client, scope)
     raise service.OAuthError(
         "unsupported_grant_type", f"grant_type {grant_type!r} is not supported"
@@ -138,10 +183,11 @@ async def read_me(principal: CurrentPrincipal) -> Me:
 
 
 @router.post("/logout", status_code=204, summary="End my login session")
-async def logout(principal: CurrentPrincipal, session: SessionDep) -> Response:
-    """Revoke the refresh-token family of the caller's login session."""
+async def logout(request: Request, principal: CurrentPrincipal, session: SessionDep) -> Response:
+    """End the caller's login session: its refresh tokens and, at once, its access tokens."""
     if principal.session_id:
         await service.revoke_family(session, uuid.UUID(principal.session_id))
+        _revocations(request).note_session(principal.session_id)
     return Response(status_code=204)
 
 
@@ -204,6 +250,7 @@ async def update_user(
     account = await service.get_account(session, account_id)
     check_if_match(request, account.version)
     account = await service.update_account(session, account, payload)
+    _revocations(request).note_account(account)
     set_etag(response, account.version)
     return account
 

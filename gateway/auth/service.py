@@ -71,7 +71,14 @@ async def authenticate_password(session: AsyncSession, username: str, password: 
         raise OAuthError(
             "invalid_grant", "the username or password is wrong, or the account is inactive"
         )
-    account.last_login_at = utcnow()
+    # A plain UPDATE, not a change of the ORM object: that would bump the row's version (the
+    # optimistic lock), and of two simultaneous logins one would fail on the stale version.
+    await session.execute(
+        update(Account)
+        .where(Account.id == account.id)
+        .values(last_login_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     return account
 
 
@@ -104,6 +111,7 @@ async def tokens_for_account(
         username=account.username,
         employee_id=account.employee_id,
         session_id=str(family),
+        generation=account.token_generation,
     )
     refresh = await _new_refresh_token(session, issuer.settings, account, family)
     return TokenResponse(
@@ -225,22 +233,35 @@ async def get_account(session: AsyncSession, account_id: uuid.UUID) -> Account:
 async def update_account(
     session: AsyncSession, account: Account, payload: AccountUpdate
 ) -> Account:
-    """Apply an admin's changes; deactivating or resetting the password ends the account's sessions."""
+    """Apply an admin's changes; deactivating or resetting the password ends the account's sessions.
+
+    A change that tokens state (roles, employee link), deactivation and a new password also
+    end the account's access tokens at once: its token generation goes up.
+    """
     changes = payload.model_dump(exclude_unset=True)
+    revoke = False
     if "password" in changes:
         if payload.password is None:
             raise Unprocessable("password may not be null", code="validation_error")
         _password_issues(payload.password, account.username)
         account.password_hash = await secrets.hash_password(payload.password)
         await revoke_account_sessions(session, account.id)
+        revoke = True
     if changes.get("roles") is not None:
-        account.roles = sorted(set(changes["roles"]))
+        roles = sorted(set(changes["roles"]))
+        revoke = revoke or roles != sorted(account.roles)
+        account.roles = roles
     if "employee_id" in changes:
+        revoke = revoke or changes["employee_id"] != account.employee_id
         account.employee_id = changes["employee_id"]
     if changes.get("active") is not None:
+        revoke = revoke or (account.active and not changes["active"])
         account.active = changes["active"]
         if not account.active:
             await revoke_account_sessions(session, account.id)
+    if revoke:
+        account.token_generation += 1
+        account.tokens_revoked_at = utcnow()
     await session.flush()
     return account
 

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.kit.audit import Audited
@@ -32,6 +32,10 @@ class Account(IdMixin, TimestampMixin, VersionedMixin, Audited, Base):
     employee_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Raised whenever the account's access tokens must stop working at once (roles, employee
+    # link, deactivation, password); tokens carry it as ``gen``.
+    token_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tokens_revoked_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
 
 
 class Client(IdMixin, TimestampMixin, VersionedMixin, Audited, Base):
@@ -61,4 +65,4 @@ class RefreshToken(IdMixin, Base):
     issued_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None] = mapped_column(default=None)
-    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None, index=True)

@@ -1,5 +1,6 @@
 """The token endpoint, /me, /logout and the accounts and clients admin API, in-process."""
 
+import asyncio
 import base64
 import uuid
 
@@ -451,3 +452,20 @@ async def test_the_accounts_api_needs_a_token(gateway: GatewayUnderTest) -> None
 
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_simultaneous_correct_logins_to_one_account_all_succeed(
+    gateway: GatewayUnderTest,
+) -> None:
+    account = await gateway.create_user("lena", password="lenas-passphrase")
+
+    answers = await asyncio.gather(
+        *(gateway.password_grant("lena", "lenas-passphrase") for _ in range(10))
+    )
+
+    assert [answer.status_code for answer in answers] == [200] * 10, [
+        answer.text for answer in answers if answer.status_code != 200
+    ]
+    read = await gateway.client.get(f"{USERS}/{account['id']}", headers=gateway.admin())
+    assert read.json()["last_login_at"] is not None
+    assert read.headers["etag"] == f'"{account["version"]}"', "a login is not an admin's change"

@@ -7,13 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jwt
 import pytest
 
 from gateway.keys import KeyRing
+from shared.kit.errors import Unauthorized
 from shared.kit.settings import PLATFORM_AUDIENCE, PLATFORM_ISSUER
 from shared.kit.testing import bearer
-from shared.kit.tokens import SigningKey, issue_access_token
+from shared.kit.tokens import JwksVerifier, SigningKey, issue_access_token
 from tests.gateway.conftest import GatewayUnderTest, MakeGateway
 
 # The gateway's own routes and a proxied one check tokens the same way.
@@ -205,3 +207,93 @@ async def test_a_key_rotated_out_of_the_ring_no_longer_verifies(
     assert first.current.kid not in {key["kid"] for key in jwks["keys"]}
     response = await gateway.client.get("/api/v1/auth/me", headers=bearer(old_token))
     assert response.status_code == 401
+
+
+# --- revocation ----------------------------------------------------------------------------
+
+
+async def test_logout_revokes_the_sessions_access_token_at_once_and_publishes_it(
+    gateway: GatewayUnderTest,
+) -> None:
+    session = await gateway.login()
+    other = await gateway.login()
+    token = bearer(session["access_token"])
+    assert (await gateway.client.get(PROTECTED[1], headers=token)).status_code == 200
+
+    assert (await gateway.client.post("/api/v1/auth/logout", headers=token)).status_code == 204
+
+    for path in PROTECTED:
+        refused = await gateway.client.get(path, headers=token)
+        assert refused.status_code == 401, path
+        assert refused.json()["code"] == "token_revoked"
+        still = await gateway.client.get(path, headers=bearer(other["access_token"]))
+        assert still.status_code == 200, path
+    sid = jwt.decode(session["access_token"], options={"verify_signature": False})["sid"]
+    published = (await gateway.client.get("/.well-known/jwks.json")).json()
+    assert sid in [entry["sid"] for entry in published["revoked"]["sessions"]]
+    assert published["keys"], "the key set is unchanged"
+
+
+async def test_a_role_change_revokes_the_accounts_tokens_and_a_new_gateway_knows_it(
+    gateway: GatewayUnderTest, make_gateway: MakeGateway
+) -> None:
+    account = await gateway.create_user("maria", password="marias-passphrase", roles=("hr",))
+    before = await gateway.login("maria", "marias-passphrase")
+
+    changed = await gateway.client.patch(
+        f"/api/v1/auth/users/{account['id']}", json={"roles": ["employee"]}, headers=gateway.admin()
+    )
+    assert changed.status_code == 200
+    after = await gateway.login("maria", "marias-passphrase")
+
+    old, new = bearer(before["access_token"]), bearer(after["access_token"])
+    assert (await gateway.client.get(PROTECTED[0], headers=old)).status_code == 401
+    assert (await gateway.client.get(PROTECTED[0], headers=new)).json()["roles"] == ["employee"]
+    # Another replica (same database and keys) learns it from the database when it starts.
+    replica = await make_gateway(keys=gateway.keys)
+    assert (await replica.client.get(PROTECTED[1], headers=old)).status_code == 401
+    assert (await replica.client.get(PROTECTED[1], headers=new)).status_code == 200
+
+
+async def test_an_unchanged_role_list_does_not_revoke_anything(gateway: GatewayUnderTest) -> None:
+    account = await gateway.create_user("nina", password="ninas-passphrase", roles=("hr",))
+    tokens = await gateway.login("nina", "ninas-passphrase")
+
+    same = await gateway.client.patch(
+        f"/api/v1/auth/users/{account['id']}", json={"roles": ["hr", "hr"]}, headers=gateway.admin()
+    )
+
+    assert same.status_code == 200
+    me = await gateway.client.get(PROTECTED[0], headers=bearer(tokens["access_token"]))
+    assert me.status_code == 200
+
+
+async def test_a_service_verifier_refuses_what_the_gateway_publishes_as_revoked(
+    gateway: GatewayUnderTest,
+) -> None:
+    tokens = await gateway.login()
+    published: dict[str, Any] = {}
+
+    def serve_jwks(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=published)
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(serve_jwks))
+    verifier = JwksVerifier(
+        "http://gateway/.well-known/jwks.json",
+        gateway.settings.token_issuer,
+        gateway.settings.token_audience,
+        poll_interval=0.0,
+        client=client,
+    )
+    published.update((await gateway.client.get("/.well-known/jwks.json")).json())
+    await verifier.warm()
+    assert (await verifier.verify(tokens["access_token"])).username == "admin"
+
+    await gateway.client.post("/api/v1/auth/logout", headers=bearer(tokens["access_token"]))
+    published.update((await gateway.client.get("/.well-known/jwks.json")).json())
+    await verifier.refresh_now()
+
+    with pytest.raises(Unauthorized) as refused:
+        await verifier.verify(tokens["access_token"])
+    assert refused.value.code == "token_revoked"
+    await client.aclose()
