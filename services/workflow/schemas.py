@@ -346,16 +346,98 @@ class DelegationRead(BaseModel):
     created_at: datetime
 
 
-class NotificationRead(BaseModel):
-    """A notification."""
+class Localized(BaseModel):
+    """A text in Chinese and English; a client shows the one its user reads."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(extra="forbid")
+
+    zh: str = Field(min_length=1, max_length=300)
+    en: str = Field(min_length=1, max_length=300)
+
+
+class LocalizedBody(BaseModel):
+    """A longer text in Chinese and English (either may be empty)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    zh: str = Field(default="", max_length=5000)
+    en: str = Field(default="", max_length=5000)
+
+
+class NoticeLink(BaseModel):
+    """What a notice is about: a record of a service, and where a client may open it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    service: SERVICE_NAMES
+    type: str = Field(min_length=1, max_length=80, examples=["contract"])
+    id: str = Field(min_length=1, max_length=80)
+    url: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="Where a client opens the subject (an API path or an app URL).",
+    )
+
+
+class NoticeRecipients(Strict):
+    """Employees by id and/or everyone whose account holds a role (resolved when delivered)."""
+
+    employee_ids: list[uuid.UUID] = Field(default_factory=list, max_length=500)
+    roles: list[ROLE_NAMES] = Field(default_factory=list, max_length=7)
+
+    @model_validator(mode="after")
+    def _someone(self) -> "NoticeRecipients":
+        if not self.employee_ids and not self.roles:
+            raise ValueError("name at least one recipient: employee_ids or roles")
+        return self
+
+
+NOTICE_KIND = r"^[a-z][a-z0-9_]{0,39}$"
+
+
+class NoticeCreate(Strict):
+    """A notice a service delivers to people's inboxes; the key makes a retry deliver it once."""
+
+    idempotency_key: str = Field(
+        min_length=1,
+        max_length=255,
+        description="Unique per sending service: the same key again answers the first delivery.",
+    )
+    recipients: NoticeRecipients
+    kind: str = Field(pattern=NOTICE_KIND, examples=["contract_expiry"])
+    title: Localized
+    body: LocalizedBody = Field(default_factory=LocalizedBody)
+    link: NoticeLink | None = None
+
+
+class NoticeDeliveryRead(BaseModel):
+    """What a delivery did: the people it reached (each got one notification)."""
+
+    id: uuid.UUID
+    idempotency_key: str
+    kind: str
+    recipients: list[uuid.UUID]
+    created_at: datetime
+
+
+class NotificationRead(BaseModel):
+    """One notice in the caller's inbox."""
 
     id: uuid.UUID
     recipient_employee_id: uuid.UUID
     kind: str
+    title: LocalizedBody
+    body: LocalizedBody
+    link: NoticeLink | None
     instance_id: uuid.UUID | None
     task_id: uuid.UUID | None
-    title: str
+    sender: str
     created_at: datetime
     read_at: datetime | None
+
+
+class NotificationCounts(BaseModel):
+    """Unread notices of the caller, in all and per kind (kinds without any are left out)."""
+
+    unread: int
+    by_kind: dict[str, int]

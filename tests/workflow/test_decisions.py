@@ -124,7 +124,10 @@ async def test_a_requester_is_not_told_of_their_own_withdrawal_but_the_approvers
     for name in ("sam", "fiona"):
         outcomes = [n for n in await wf.notifications(name) if n["kind"] == "outcome"]
         assert [(n["instance_id"], n["title"]) for n in outcomes] == [
-            (started["id"], f"{started['title']}：withdrawn")
+            (
+                started["id"],
+                {"zh": f"{started['title']}：已撤回", "en": f"{started['title']}: withdrawn"},
+            )
         ]
     assert "outcome" not in [n["kind"] for n in await wf.notifications("frank")]
 
@@ -151,8 +154,8 @@ async def test_a_requester_is_still_told_the_outcome_others_decided(wf: Workflow
     await wf.decide("lena", rejected["id"], "reject")
 
     outcomes = [n for n in await wf.notifications("erin") if n["kind"] == "outcome"]
-    assert sorted(n["title"] for n in outcomes) == sorted(
-        [f"{approved['title']}：approved", f"{rejected['title']}：rejected"]
+    assert sorted(n["title"]["en"] for n in outcomes) == sorted(
+        [f"{approved['title']}: approved", f"{rejected['title']}: rejected"]
     )
 
 

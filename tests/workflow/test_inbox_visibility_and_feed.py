@@ -210,7 +210,8 @@ async def test_approvers_are_notified_of_tasks_and_requesters_of_the_outcome(
     assert [n["kind"] for n in await wf.notifications("rui")] == ["task_assigned"]
     outcome = await wf.notifications("erin")
     assert [n["kind"] for n in outcome] == ["outcome"]
-    assert "rejected" in outcome[0]["title"]
+    assert "已驳回" in outcome[0]["title"]["zh"]
+    assert outcome[0]["title"]["en"].endswith(": rejected")
 
 
 async def test_notifications_are_marked_read_one_by_one_or_all_at_once(

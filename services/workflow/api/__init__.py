@@ -2,6 +2,12 @@
 
 from fastapi import APIRouter
 
-from services.workflow.api import definitions, instances, people, tasks
+from services.workflow.api import definitions, instances, notifications, people, tasks
 
-ROUTERS: list[APIRouter] = [definitions.router, instances.router, tasks.router, people.router]
+ROUTERS: list[APIRouter] = [
+    definitions.router,
+    instances.router,
+    tasks.router,
+    notifications.router,
+    people.router,
+]

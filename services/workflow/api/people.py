@@ -1,21 +1,21 @@
-"""``/api/v1/workflow/delegations`` and ``/api/v1/workflow/notifications``."""
+"""``/api/v1/workflow/delegations``: substitutes."""
 
 import uuid
 from typing import Annotated
 
-from fastapi import Query, Request, Response
-from sqlalchemy import or_, select, update
+from fastapi import Query
+from sqlalchemy import or_, select
 
-from services.workflow.api.deps import EngineContext, clock_of, me, resolve_me
-from services.workflow.db.models import Delegation, Notification
-from services.workflow.schemas import DelegationCreate, DelegationRead, NotificationRead
+from services.workflow.api.deps import EngineContext, me, resolve_me
+from services.workflow.db.models import Delegation
+from services.workflow.schemas import DelegationCreate, DelegationRead
 from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.errors import Conflict, Forbidden, Unprocessable, not_found
 from shared.kit.pagination import PageParamsDep, paginate
 from shared.kit.routing import SessionDep, service_router
 
-router = service_router(prefix="/api/v1/workflow", tags=["workflow: substitutes and notifications"])
+router = service_router(prefix="/api/v1/workflow", tags=["workflow: substitutes"])
 
 
 @router.post(
@@ -91,60 +91,3 @@ async def cancel_delegation(
     delegation.active = False
     await session.flush()
     return delegation
-
-
-@router.get("/notifications", response_model=Page[NotificationRead], summary="My notifications")
-async def list_notifications(
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    params: PageParamsDep,
-    recipient: Annotated[str, Query(description="`me`")] = "me",
-    unread: bool | None = None,
-) -> Page[NotificationRead]:
-    """Task assigned, copy, reminder, escalation, outcome — newest first."""
-    employee_id = resolve_me(recipient, principal)
-    if employee_id != principal.employee_id:
-        raise Forbidden("you may only read your own notifications", code="forbidden")
-    query = select(Notification).where(Notification.recipient_employee_id == employee_id)
-    if unread is True:
-        query = query.where(Notification.read_at.is_(None))
-    elif unread is False:
-        query = query.where(Notification.read_at.is_not(None))
-    return await paginate(
-        session,
-        query,
-        params,
-        sortable={"created_at": Notification.created_at},
-        id_column=Notification.id,
-        default_sort="-created_at",
-        to_item=NotificationRead.model_validate,
-    )
-
-
-@router.post(
-    "/notifications/{notification_id}/read", response_model=NotificationRead, summary="Mark as read"
-)
-async def read_notification(
-    notification_id: uuid.UUID, request: Request, session: SessionDep, principal: CurrentPrincipal
-) -> Notification:
-    """Mark one notification read (repeating it changes nothing)."""
-    notification = await session.get(Notification, notification_id)
-    if notification is None or notification.recipient_employee_id != principal.employee_id:
-        raise not_found("notification", notification_id)
-    if notification.read_at is None:
-        notification.read_at = clock_of(request)()
-        await session.flush()
-    return notification
-
-
-@router.post("/notifications/read-all", status_code=204, summary="Mark all as read")
-async def read_all_notifications(
-    request: Request, session: SessionDep, principal: CurrentPrincipal
-) -> Response:
-    """Mark every unread notification of the caller read."""
-    await session.execute(
-        update(Notification)
-        .where(Notification.recipient_employee_id == me(principal), Notification.read_at.is_(None))
-        .values(read_at=clock_of(request)())
-    )
-    return Response(status_code=204)

@@ -157,19 +157,51 @@ class Delegation(IdMixin, TimestampMixin, VersionedMixin, Audited, Base):
     created_by: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
+class NoticeDelivery(IdMixin, Base):
+    """One notice a service delivered to the inbox, kept so a retry with its key is answered again.
+
+    ``(sender, idempotency_key)`` is unique: the same key twice gives one delivery and one
+    notification per recipient, however the retries interleave.
+    """
+
+    __tablename__ = "notice_deliveries"
+
+    sender: Mapped[str] = mapped_column(String(200))
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(40))
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("sender", "idempotency_key"),)
+
+
 class Notification(IdMixin, Base):
-    """Something a person should know: a task, a copy, a reminder, an escalation, an outcome."""
+    """One notice in one person's inbox: workflow's own (a task, a copy, a reminder, an escalation,
+    an outcome) or one another service delivered (``delivery_id``)."""
 
     __tablename__ = "notifications"
 
     recipient_employee_id: Mapped[uuid.UUID]
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(40))
     instance_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     task_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
-    title: Mapped[str] = mapped_column(String(300))
+    title_zh: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    body_zh: Mapped[str] = mapped_column(Text, default="")
+    body_en: Mapped[str] = mapped_column(Text, default="")
+    subject_service: Mapped[str | None] = mapped_column(String(20), default=None)
+    subject_type: Mapped[str | None] = mapped_column(String(80), default=None)
+    subject_id: Mapped[str | None] = mapped_column(String(80), default=None)
+    url: Mapped[str | None] = mapped_column(String(2000), default=None)
+    sender: Mapped[str] = mapped_column(String(200), default="workflow")
+    delivery_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("notice_deliveries.id", ondelete="CASCADE"), default=None
+    )
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None] = mapped_column(default=None)
 
     __table_args__ = (
         Index("ix_notifications_recipient", "recipient_employee_id", "read_at", "created_at"),
+        Index("ix_notifications_delivery", "delivery_id"),
     )

@@ -20,10 +20,9 @@ from services.workflow.db.models import (
     Delegation,
     HistoryEntry,
     Instance,
-    Notification,
     Task,
 )
-from services.workflow.domain import conditions
+from services.workflow.domain import conditions, inbox
 from services.workflow.domain.directory import Directory
 from shared.contracts.ids import new_id
 from shared.contracts.principal import Principal
@@ -104,23 +103,42 @@ def _history(
     )
 
 
+_TITLES = {
+    "task_assigned": ("待审批：{title}", "Awaiting your approval: {title}"),
+    "cc": ("抄送：{title}", "Copied to you: {title}"),
+    "returned": ("退回修改：{title}", "Returned for changes: {title}"),
+    "reminder": ("催办：{title}", "Reminder: {title}"),
+    "escalation": ("升级审批：{title}", "Escalated to you: {title}"),
+    "outcome": ("{title}：{outcome_zh}", "{title}: {outcome}"),
+}
+_OUTCOMES_ZH = {"approved": "已批准", "rejected": "已驳回", "withdrawn": "已撤回"}
+
+
 def _notify(
     ctx: Context,
     recipient: uuid.UUID,
     kind: str,
     instance: Instance,
-    title: str,
     task: Task | None = None,
+    outcome: str | None = None,
 ) -> None:
-    ctx.session.add(
-        Notification(
-            recipient_employee_id=recipient,
-            kind=kind,
-            instance_id=instance.id,
-            task_id=task.id if task else None,
-            title=title,
-            created_at=ctx.now,
-        )
+    """A notice in the recipient's inbox (the platform inbox), in Chinese and English."""
+    zh, en = _TITLES[kind]
+    words = {
+        "title": instance.title,
+        "outcome": outcome or "",
+        "outcome_zh": _OUTCOMES_ZH.get(outcome or "", outcome or ""),
+    }
+    inbox.add(
+        ctx.session,
+        recipient=recipient,
+        kind=kind,
+        title_zh=zh.format(**words),
+        title_en=en.format(**words),
+        body=instance.summary,
+        now=ctx.now,
+        instance_id=instance.id,
+        task_id=task.id if task else None,
     )
 
 
@@ -213,9 +231,7 @@ async def substitute_for(
 
 
 async def _assign(ctx: Context, instance: Instance, task: Task) -> None:
-    _notify(
-        ctx, task.assignee_employee_id, "task_assigned", instance, f"待审批：{instance.title}", task
-    )
+    _notify(ctx, task.assignee_employee_id, "task_assigned", instance, task)
     await _event(
         ctx,
         "workflow.task.assigned",
@@ -411,9 +427,7 @@ async def complete(ctx: Context, instance: Instance, outcome: str) -> None:
     instance.completed_at = ctx.now
     _history(ctx, instance, "completed", outcome=outcome)
     if instance.requester_employee_id != ctx.actor_employee:
-        _notify(
-            ctx, instance.requester_employee_id, "outcome", instance, f"{instance.title}：{outcome}"
-        )
+        _notify(ctx, instance.requester_employee_id, "outcome", instance, outcome=outcome)
     await _event(ctx, "workflow.instance.completed", instance, outcome=outcome)
 
 
@@ -488,7 +502,7 @@ async def start(
     await _event(ctx, "workflow.instance.started", instance, title=title)
     for employee_id in await _resolve_all(ctx, definition.cc, requester):
         ctx.session.add(CarbonCopy(instance_id=instance.id, employee_id=employee_id))
-        _notify(ctx, employee_id, "cc", instance, f"抄送：{title}")
+        _notify(ctx, employee_id, "cc", instance)
     await open_next_step(ctx, instance, definition, 0)
     await _flush(ctx)
     return instance
@@ -687,9 +701,7 @@ async def return_to_requester(ctx: Context, task_id: uuid.UUID, comment: str | N
     instance.updated_at = ctx.now
     _history(ctx, instance, "returned", task=task, on_behalf_of=on_behalf, comment=comment)
     await _cancel_open(ctx, instance, "the request was returned to the requester")
-    _notify(
-        ctx, instance.requester_employee_id, "returned", instance, f"退回修改：{instance.title}"
-    )
+    _notify(ctx, instance.requester_employee_id, "returned", instance)
     await _flush(ctx)
     return instance
 
@@ -769,7 +781,7 @@ async def withdraw(ctx: Context, instance_id: uuid.UUID, comment: str | None) ->
         for person in (task.assignee_employee_id, task.original_assignee_id):
             if person is not None and person not in told:
                 told.add(person)
-                _notify(ctx, person, "outcome", instance, f"{instance.title}：withdrawn", task)
+                _notify(ctx, person, "outcome", instance, task, outcome="withdrawn")
     await _flush(ctx)
     return instance
 
@@ -834,9 +846,7 @@ async def _escalate(ctx: Context, task: Task, instance: Instance, step: dict[str
     chain = await ctx.directory.managers(owner, 1)
     target = chain[0] if chain else None
     if target is None or target in (instance.requester_employee_id, task.assignee_employee_id):
-        _notify(
-            ctx, task.assignee_employee_id, "reminder", instance, f"催办：{instance.title}", task
-        )
+        _notify(ctx, task.assignee_employee_id, "reminder", instance, task)
         _history(ctx, instance, "reminded", task=task, reason="nobody to escalate to")
         return False
     _decide(ctx, task, "escalated", "the deadline passed", None)
@@ -856,14 +866,7 @@ async def _escalate(ctx: Context, task: Task, instance: Instance, step: dict[str
             kept.due_at = _due(step, ctx.now)
             kept.sort_due = kept.due_at or far_future()
             await _assign(ctx, instance, kept)
-        _notify(
-            ctx,
-            kept.assignee_employee_id,
-            "escalation",
-            instance,
-            f"升级审批：{instance.title}",
-            kept,
-        )
+        _notify(ctx, kept.assignee_employee_id, "escalation", instance, kept)
         return True
     new = await _new_task(
         ctx,
@@ -878,9 +881,7 @@ async def _escalate(ctx: Context, task: Task, instance: Instance, step: dict[str
     )
     _history(ctx, instance, "escalated", task=task, to_employee=target, new_task=new.id)
     _record_delegation(ctx, instance, new)
-    _notify(
-        ctx, new.assignee_employee_id, "escalation", instance, f"升级审批：{instance.title}", new
-    )
+    _notify(ctx, new.assignee_employee_id, "escalation", instance, new)
     await _assign(ctx, instance, new)
     return True
 
@@ -905,9 +906,7 @@ async def handle_deadline(ctx: Context, task_id: uuid.UUID) -> str | None:
     action = str(deadline.get("action", "remind"))
     if action == "remind":
         task.reminders_sent += 1
-        _notify(
-            ctx, task.assignee_employee_id, "reminder", instance, f"催办：{instance.title}", task
-        )
+        _notify(ctx, task.assignee_employee_id, "reminder", instance, task)
         _history(ctx, instance, "reminded", task=task, reminder=task.reminders_sent)
         if deadline.get("repeat_hours"):
             # The next reminder is the first repeat after now: a sweep that ran late (or twice
