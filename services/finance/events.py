@@ -1,4 +1,9 @@
-"""Events the finance service publishes on its feed and the feeds it consumes."""
+"""Events the finance service publishes on its feed and the feeds it consumes.
 
-PUBLISHES: tuple[str, ...] = ()
+The payload of each type is its model in ``shared.contracts`` (see docs/events.md).
+"""
+
+from shared.contracts.events import event_types_of
+
+PUBLISHES: tuple[str, ...] = event_types_of("finance")
 CONSUMES: tuple[str, ...] = ()

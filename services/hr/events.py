@@ -1,11 +1,11 @@
-"""Events the hr service publishes on its feed and the feeds it consumes."""
+"""Events the hr service publishes on its feed and the feeds it consumes.
 
-PUBLISHES: tuple[str, ...] = (
-    "hr.leave_request.submitted",
-    "hr.leave_request.approved",
-    "hr.leave_request.rejected",
-    "hr.leave_request.cancelled",
-)
+The payload of each type is its model in ``shared.contracts`` (see docs/events.md).
+"""
+
+from shared.contracts.events import event_types_of
+
+PUBLISHES: tuple[str, ...] = event_types_of("hr")
 # org: employees and departments (hr keeps a copy for balances and who-sees-whom);
 # workflow: outcomes of the approvals hr started.
 CONSUMES: tuple[str, ...] = (

@@ -1,4 +1,9 @@
-"""Reading another service's feed and applying each event exactly once."""
+"""Reading another service's feed and applying each event exactly once.
+
+Handlers receive the :class:`EventEnvelope`; its typed payload is ``event.payload`` (or
+``parse_event_as(event, Model)`` for a given model), parsed by the event type's contract in
+``shared.contracts``.
+"""
 
 import asyncio
 import contextlib
@@ -9,9 +14,28 @@ import httpx
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.contracts.events import EventEnvelope, EventFeedPage
+from shared.contracts.events import (
+    EventEnvelope,
+    EventFeedPage,
+    EventPayload,
+    contract_for,
+    parse_event,
+    parse_event_as,
+)
 from shared.kit.db import utcnow
 from shared.kit.runtime import ServiceRuntime
+
+__all__ = [
+    "EventEnvelope",
+    "EventHandler",
+    "EventPayload",
+    "FeedConsumer",
+    "apply_event",
+    "apply_events",
+    "parse_event",
+    "parse_event_as",
+    "read_cursor",
+]
 
 log = logging.getLogger("officina.consumer")
 
@@ -106,6 +130,8 @@ class FeedConsumer:
         page_size: int = 100,
         client: httpx.AsyncClient | None = None,
     ) -> None:
+        for event_type in event_types or ():
+            contract_for(event_type)  # a type without a contract is a programming error
         self.runtime = runtime
         self.name = name
         self.feed_url = feed_url

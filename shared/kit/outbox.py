@@ -4,12 +4,18 @@ import asyncio
 import contextlib
 import logging
 import zlib
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from shared.contracts.events import EventEnvelope, EventSubject
+from shared.contracts.events import (
+    EventEnvelope,
+    EventPayload,
+    EventSubject,
+    validate_event_data,
+)
 from shared.contracts.ids import new_id
 from shared.kit.context import current_request_id
 from shared.kit.db import utcnow
@@ -34,9 +40,15 @@ async def record_event(
     *,
     subject_type: str,
     subject_id: object,
-    data: dict[str, Any],
+    data: Mapping[str, Any] | EventPayload,
 ) -> None:
-    """Write an event in the caller's transaction; it is published only if that commits."""
+    """Write an event in the caller's transaction; it is published only if that commits.
+
+    ``data`` is the payload model of ``event_type`` (see ``shared.contracts``) or a mapping
+    that validates against it; an unknown type or a payload that does not match raises
+    ``EventContractError`` (a programming error: nothing is written).
+    """
+    payload = validate_event_data(event_type, data)
     table = kit_tables_of(session).outbox
     await session.execute(
         table.insert().values(
@@ -45,7 +57,7 @@ async def record_event(
             type=event_type,
             subject_type=subject_type,
             subject_id=str(subject_id),
-            data=data,
+            data=payload,
             request_id=current_request_id(),
             occurred_at=utcnow(),
         )

@@ -11,6 +11,7 @@ from sqlalchemy import Integer, Numeric, String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared.contracts.events import EventPayload, event_contract
 from shared.contracts.money import Money
 from shared.contracts.page import Page
 from shared.kit.app import create_service_app
@@ -52,6 +53,29 @@ class EventTally(Base):
     seq: Mapped[int] = mapped_column(Integer)
     type: Mapped[str] = mapped_column(String(120))
     applied: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# The sample service's event contracts (every recorded event type needs one).
+@event_contract("notes.note.created")
+class NoteCreated(EventPayload):
+    title: str | None = None
+
+
+@event_contract("notes.note.updated")
+class NoteUpdated(EventPayload):
+    pass
+
+
+@event_contract("notes.note.copied")
+class NoteCopied(EventPayload):
+    pass
+
+
+@event_contract("notes.load.tick")
+class LoadTick(EventPayload):
+    writer: int
+    txn: int
+    part: int
 
 
 class NoteCreate(BaseModel):

@@ -1,14 +1,13 @@
 """hr's projection of org: employees and departments, applied from org's event feed."""
 
 import uuid
-from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.hr.db.models import Department, Employee
 from shared.contracts.events import EventEnvelope
+from shared.contracts.org_events import DepartmentRecord, EmployeeRecord
 from shared.contracts.principal import Principal
 from shared.kit.db import utcnow
 
@@ -21,41 +20,33 @@ ORG_EVENTS = {
 }
 
 
-def _date(value: Any) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    return uuid.UUID(str(value)) if value else None
-
-
 async def apply_org_event(session: AsyncSession, event: EventEnvelope) -> None:
     """Upsert the employee or department an org event describes (events carry the full record)."""
-    data = event.data
-    if event.type.startswith("org.employee."):
-        employee = await session.get(Employee, uuid.UUID(event.subject.id))
+    payload = event.payload
+    if isinstance(payload, EmployeeRecord):
+        employee = await session.get(Employee, payload.id)
         if employee is None:
-            employee = Employee(id=uuid.UUID(event.subject.id))
+            employee = Employee(id=payload.id)
             session.add(employee)
-        employee.employee_number = data["employee_number"]
-        employee.name = data["name"]
-        employee.department_id = uuid.UUID(data["department_id"])
-        employee.manager_id = _uuid(data.get("manager_id"))
-        employee.status = data["status"]
-        employee.employment_type = data.get("employment_type", "full_time")
-        employee.hire_date = date.fromisoformat(data["hire_date"])
-        employee.work_start_date = _date(data.get("work_start_date"))
-        employee.leave_date = _date(data.get("leave_date"))
+        employee.employee_number = payload.employee_number
+        employee.name = payload.name
+        employee.department_id = payload.department_id
+        employee.manager_id = payload.manager_id
+        employee.status = payload.status
+        employee.employment_type = payload.employment_type
+        employee.hire_date = payload.hire_date
+        employee.work_start_date = payload.work_start_date
+        employee.leave_date = payload.leave_date
         employee.synced_at = utcnow()
-    elif event.type.startswith("org.department."):
-        department = await session.get(Department, uuid.UUID(event.subject.id))
+    elif isinstance(payload, DepartmentRecord):
+        department = await session.get(Department, payload.id)
         if department is None:
-            department = Department(id=uuid.UUID(event.subject.id))
+            department = Department(id=payload.id)
             session.add(department)
-        department.code = data["code"]
-        department.name = data["name"]
-        department.parent_id = _uuid(data.get("parent_id"))
-        department.head_employee_id = _uuid(data.get("head_employee_id"))
+        department.code = payload.code
+        department.name = payload.name
+        department.parent_id = payload.parent_id
+        department.head_employee_id = payload.head_employee_id
         department.synced_at = utcnow()
     await session.flush()
 

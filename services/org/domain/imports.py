@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.org.db.models import KIT, Department, Employee, Position
 from services.org.domain.employees import event_data
 from services.org.schemas import ImportRowError
+from shared.contracts.events import validate_event_data
 from shared.contracts.ids import new_id
 from shared.kit.context import current_principal, current_request_id
 from shared.kit.db import utcnow
@@ -324,7 +325,7 @@ async def _insert(session: AsyncSession, records: list[dict[str, Any]]) -> None:
                 "type": "org.employee.created",
                 "subject_type": "employee",
                 "subject_id": str(record["id"]),
-                "data": event_data(employee),
+                "data": validate_event_data("org.employee.created", event_data(employee)),
                 "request_id": request_id,
                 "occurred_at": now,
             }

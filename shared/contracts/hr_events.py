@@ -1,0 +1,48 @@
+"""Payloads of the events hr publishes on ``/api/v1/hr/events``."""
+
+import uuid
+from datetime import date
+
+from pydantic import Field
+
+from shared.contracts.events import EventPayload, event_contract
+
+
+class LeaveRequestEvent(EventPayload):
+    """A leave request as it is after the change."""
+
+    employee_id: uuid.UUID
+    leave_type: str = Field(description="The leave type's code, e.g. ``annual``.")
+    start_date: date
+    end_date: date
+    days: str = Field(
+        pattern=r"^\d+\.\d$", description='Days charged, a decimal with one place, e.g. "1.5".'
+    )
+    status: str = Field(description="The request's status after the change.")
+
+
+@event_contract("hr.leave_request.submitted")
+class LeaveRequestSubmitted(LeaveRequestEvent):
+    """An employee (or HR for them) asked for leave; its approval follows."""
+
+
+@event_contract("hr.leave_request.approved")
+class LeaveRequestApproved(LeaveRequestEvent):
+    """The leave was approved; its days moved from pending to used."""
+
+
+@event_contract("hr.leave_request.rejected")
+class LeaveRequestRejected(LeaveRequestEvent):
+    """The leave was rejected; its pending days were released."""
+
+    reason: str
+
+
+@event_contract("hr.leave_request.cancelled")
+class LeaveRequestCancelled(LeaveRequestEvent):
+    """The leave was cancelled or withdrawn; its days were released."""
+
+    reason: str = Field(
+        description="Why: cancelled before approval, withdrawn, cancelled before it started, "
+        "or cancellation approved."
+    )
