@@ -32,7 +32,18 @@ $(BROWSER_STAMP): | $(BIN)/python
 	fi
 	touch $(BROWSER_STAMP)
 
-test: $(STAMP) $(BROWSER_STAMP)
+# The AsyncAPI document is validated by the reference parser (@asyncapi/parser from npm,
+# pinned in tools/asyncapi/package-lock.json); Debian's nodejs and npm are installed if missing.
+ASYNCAPI_STAMP := tools/asyncapi/node_modules/.installed
+$(ASYNCAPI_STAMP): tools/asyncapi/package.json tools/asyncapi/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tools/asyncapi --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else echo "npm is not installed and cannot be installed here: the AsyncAPI validation test will be skipped"; fi
+
+test: $(STAMP) $(BROWSER_STAMP) $(ASYNCAPI_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shared gateway officina services bench
@@ -48,4 +59,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.startup
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tools/asyncapi/node_modules

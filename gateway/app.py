@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.asyncapi import DEFAULT_HOST, asyncapi_document
 from gateway.auth.api import router as auth_router
 from gateway.auth.ratelimit import LoginLimiter, WriteLimiter, limit_writes
 from gateway.auth.revocation import RevocationStore
@@ -301,6 +302,11 @@ def _docs_router(app: FastAPI) -> None:
         missing = await gateway.refresh_service_docs()
         document = merge_documents(request.app.openapi(), gateway.service_docs, missing)
         return JSONResponse(document)
+
+    @app.get("/asyncapi.json", include_in_schema=False)
+    async def asyncapi(request: Request) -> JSONResponse:
+        # The event feeds, generated from the contracts in shared/contracts (docs/events.md).
+        return JSONResponse(asyncapi_document(request.url.netloc or DEFAULT_HOST))
 
     @app.get("/docs", include_in_schema=False)
     async def docs(request: Request) -> HTMLResponse:
