@@ -16,7 +16,13 @@ from shared.contracts.events import EventFeedPage
 from shared.contracts.principal import Principal
 from shared.kit import audit
 from shared.kit.auth import require_feed_reader, require_roles
-from shared.kit.db import create_engine_for, create_read_engine, make_sessionmaker
+from shared.kit.db import (
+    SHORT_TEXT,
+    DbBigInt,
+    create_engine_for,
+    create_read_engine,
+    make_sessionmaker,
+)
 from shared.kit.errors import install_problem_handlers, problem_response
 from shared.kit.migrations import current_revision, head_revision
 from shared.kit.observability import (
@@ -25,6 +31,7 @@ from shared.kit.observability import (
     configure_logging,
     settle_heap,
 )
+from shared.kit.openapi import install_honest_openapi
 from shared.kit.outbox import Publisher, read_feed
 from shared.kit.pagination import PageParamsDep, paginate
 from shared.kit.routing import SessionDep, runtime_of, service_router
@@ -103,9 +110,11 @@ def _platform_router(service: str) -> APIRouter:
     async def list_events(
         request: Request,
         _reader: FeedReader,
-        after: Annotated[int, Query(ge=0, description="Return events with a larger seq.")] = 0,
+        after: Annotated[DbBigInt, Query(ge=0, description="Return events with a larger seq.")] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        type: Annotated[str | None, Query(description="Only events of this type.")] = None,
+        type: Annotated[
+            str | None, Query(max_length=120, description="Only events of this type.")
+        ] = None,
         wait: Annotated[float, Query(ge=0, le=MAX_FEED_WAIT, description="Long-poll seconds.")] = 0,
     ) -> EventFeedPage:
         """This service's events in order; with ``wait``, hold the request until one arrives."""
@@ -130,9 +139,9 @@ def _platform_router(service: str) -> APIRouter:
         session: SessionDep,
         _auditor: Auditor,
         params: PageParamsDep,
-        entity_type: str | None = None,
-        entity_id: str | None = None,
-        actor: str | None = None,
+        entity_type: Annotated[str | None, Query(max_length=SHORT_TEXT)] = None,
+        entity_id: Annotated[str | None, Query(max_length=SHORT_TEXT)] = None,
+        actor: Annotated[str | None, Query(max_length=SHORT_TEXT)] = None,
     ) -> dict[str, Any]:
         """Who changed what and when, newest first; for admins and auditors."""
         table = runtime_of(request).tables.audit_log
@@ -237,9 +246,11 @@ def create_service_app(
         telemetry=NO_TELEMETRY,
     )
     app.state.settings = settings
+    app.state.scoped_service = service
     app.state.head_revision = head_revision(service)
     app.state.metrics = Metrics(service)
     install_problem_handlers(app)
+    install_honest_openapi(app)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, service=service)
     # Routes are matched in order, one by one: the service's own routers come first (hottest
     # first, in the order the service lists them); health, metrics, events and audit last.

@@ -21,6 +21,26 @@ TOKEN_URL = "/api/v1/auth/token"
 SCHEME_NAME = "OAuth2PasswordBearer"
 
 Check = Callable[[Principal], None]
+# Reads need ``<service>:read`` (or write); everything else ``<service>:write`` — the gateway's rule.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def check_client_scope(principal: Principal, service: str, method: str) -> None:
+    """Refuse a system client whose token lacks the scope for ``method`` on ``service``.
+
+    The same rule the gateway applies before forwarding, applied again by every service for
+    itself, so a client calling a service's port directly gets no more than through the
+    gateway. People are checked by role, not scope.
+    """
+    if principal.kind != "client":
+        return
+    read = method in READ_METHODS
+    if principal.can_read(service) if read else principal.can_write(service):
+        return
+    raise Forbidden(
+        f"this client lacks the scope {service}:{'read' if read else 'write'}",
+        code="insufficient_scope",
+    )
 
 
 class BearerPrincipal(OAuth2PasswordBearer):
@@ -40,6 +60,11 @@ class BearerPrincipal(OAuth2PasswordBearer):
             raise Unauthorized()
         principal: Principal = await request.app.state.runtime.verifier.verify(token)
         principal_var.set(principal)
+        # Set by create_service_app: every service checks its own scopes (the gateway's own
+        # routes, which are no service's, do not).
+        service = getattr(request.app.state, "scoped_service", None)
+        if service is not None:
+            check_client_scope(principal, service, request.method)
         if self.check is not None:
             self.check(principal)
         return principal

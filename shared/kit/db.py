@@ -1,10 +1,14 @@
 """Engines, sessions, the declarative base and the column types every service uses."""
 
 import os
+import stat
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
+from annotated_types import Interval
+from pydantic import StringConstraints
 from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
@@ -25,6 +29,27 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# ---- what a column can hold, as request types -------------------------------------------
+# A path, query or body integer bound to a column must fit it, or the database refuses the
+# statement (PostgreSQL past 32 bits for INTEGER, SQLite past 64): such a value is a 422
+# before any SQL runs. ``Annotated[DbInt, Query(ge=0)]`` narrows further.
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+DbInt = Annotated[int, Interval(ge=INT32_MIN, le=INT32_MAX)]
+"""An integer an ``Integer`` column holds on every database (32 bits)."""
+DbBigInt = Annotated[int, Interval(ge=INT64_MIN, le=INT64_MAX)]
+"""An integer a ``BigInteger`` column holds (64 bits)."""
+
+# Free text always has a declared maximum length (it is in the OpenAPI document too).
+SHORT_TEXT, MEDIUM_TEXT, LONG_TEXT = 200, 2000, 100_000
+ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT)]
+"""A name, a title, a label: at most 200 characters."""
+MediumText = Annotated[str, StringConstraints(max_length=MEDIUM_TEXT)]
+"""A comment, a reason, a description: at most 2,000 characters."""
+LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT)]
+"""The body of a document: at most 100,000 characters."""
 
 
 def utcnow() -> datetime:
@@ -106,6 +131,35 @@ def is_postgres(url: str) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
 
 
+def secure_sqlite_file(url: str) -> None:
+    """Make a SQLite database private to its owner: the file 0600, its directory 0700.
+
+    The file is created empty with mode 0600 when it does not exist yet (SQLite gives its
+    ``-wal`` and ``-shm`` files the database file's mode); an existing one readable by others
+    is narrowed. The directory is narrowed to 0700 unless it is a shared sticky directory
+    such as ``/tmp``. In-memory databases are left alone.
+    """
+    parsed = make_url(url)
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+    ):
+        return
+    path = Path(parsed.database)
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = folder.stat()
+    if info.st_uid == os.getuid() and not info.st_mode & stat.S_ISVTX and info.st_mode & 0o077:
+        folder.chmod(0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            file.chmod(0o600)
+
+
 def create_engine_for(url: str, schema: str | None = None, **kwargs: Any) -> AsyncEngine:
     """An async engine: SQLite gets WAL and a busy timeout; PostgreSQL gets the schema on its path."""
     if is_postgres(url):
@@ -117,6 +171,7 @@ def create_engine_for(url: str, schema: str | None = None, **kwargs: Any) -> Asy
         kwargs.setdefault("pool_recycle", 1800)
         kwargs.setdefault("pool_timeout", 10)
         return create_async_engine(url, connect_args=connect_args, **kwargs)
+    secure_sqlite_file(url)
     engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -152,7 +207,7 @@ def create_read_engine(url: str, schema: str | None, engine: AsyncEngine) -> Asy
 async def ensure_schema(url: str, schema: str) -> None:
     """Create the service's PostgreSQL schema when it does not exist (no-op on SQLite)."""
     if not is_postgres(url):
-        make_url(url)  # validates
+        secure_sqlite_file(url)  # also validates the URL
         return
     from sqlalchemy import text
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -203,6 +204,67 @@ async def _stale_data(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _integrity(request: Request, exc: Exception) -> JSONResponse:
+    """A unique key (or other constraint) the database enforced: two writers raced, one lost."""
+    log.info("constraint refused on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(
+        request,
+        409,
+        detail="the change conflicts with a record written at the same time; read again and retry",
+        code="conflict",
+    )
+
+
+def is_sqlite_busy(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked": another writer holds the database."""
+    return isinstance(exc, DBAPIError) and "database is locked" in str(exc.orig)
+
+
+def _is_bad_value(exc: BaseException) -> bool:
+    """True when the database (or its driver) refused a value it cannot hold: asyncpg's
+    ``DataError`` (an integer past ``int4``, a NUL in text: SQLSTATE class 22), or Python's
+    ``OverflowError`` from SQLite's driver for an integer past 64 bits."""
+    try:
+        from asyncpg.exceptions import DataError as AsyncpgDataError
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        AsyncpgDataError = OverflowError
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, AsyncpgDataError | OverflowError | DataError):
+            return True
+        current = getattr(current, "orig", None) or current.__cause__
+    return False
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """Errors of the database other than constraint violations: a value it cannot hold is the
+    caller's (422); SQLite's "database is locked" is a write that lost a race (409)."""
+    if _is_bad_value(exc):
+        return await _out_of_range(request, exc)
+    if is_sqlite_busy(exc):
+        return problem_response(
+            request,
+            409,
+            detail="another request was changing the same data; retry",
+            code="write_conflict",
+        )
+    return await _unexpected(request, exc)
+
+
+async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
+    """A value the database cannot hold (an integer past the column, a NUL in text on
+    PostgreSQL) that no declared bound caught: the caller's input, so a 422, not a 500."""
+    log.warning("value refused by the database on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(
+        request,
+        422,
+        detail="a value in the request is out of the range the database holds",
+        code="value_out_of_range",
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(
@@ -219,4 +281,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StaleDataError, _stale_data)
+    app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(Exception, _unexpected)

@@ -104,6 +104,16 @@ class Metrics:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
 
+def add_security_headers(headers: list[tuple[bytes, bytes]], authenticated: bool) -> None:
+    """``X-Content-Type-Options: nosniff`` on every answer; ``Cache-Control: no-store`` on an
+    answer to an authenticated request unless the endpoint chose its own caching."""
+    present = {name.lower() for name, _ in headers}
+    if b"x-content-type-options" not in present:
+        headers.append((b"x-content-type-options", b"nosniff"))
+    if authenticated and b"cache-control" not in present:
+        headers.append((b"cache-control", b"no-store"))
+
+
 def _route_template(scope: Scope) -> str:
     route = scope.get("route")
     path = getattr(route, "path", None)
@@ -140,6 +150,7 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         status_holder = {"status": 500, "started": False}
         raw_id = request_id.encode("latin-1")
+        authenticated = any(name == b"authorization" for name, _ in scope["headers"])
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -149,6 +160,7 @@ class RequestContextMiddleware:
                     (k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"
                 ]
                 headers.append((b"x-request-id", raw_id))
+                add_security_headers(headers, authenticated)
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import hashlib
 import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -10,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import ColumnElement, Select, func, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,9 +32,25 @@ class PageParams:
     cursor: str | None = None
     sort: str | None = None
     with_total: bool = False
+    # The request's filters (its other query parameters), which a cursor is bound to.
+    filters: str = ""
+
+
+# Parameters that move through a list without changing which items are in it.
+_NOT_FILTERS = frozenset({"cursor", "limit", "with_total", "sort"})
+
+
+def filters_of(request: Request) -> str:
+    """A short digest of the filters of a list request: every query parameter but the
+    paging ones, order-insensitive."""
+    items = sorted((k, v) for k, v in request.query_params.multi_items() if k not in _NOT_FILTERS)
+    if not items:
+        return ""
+    return hashlib.blake2b(json.dumps(items).encode(), digest_size=8).hexdigest()
 
 
 def page_params(
+    request: Request,
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1-200).")
     ] = DEFAULT_LIMIT,
@@ -44,7 +61,13 @@ def page_params(
     with_total: Annotated[bool, Query(description="Also count every matching item.")] = False,
 ) -> PageParams:
     """Read and bound the list parameters."""
-    return PageParams(limit=limit, cursor=cursor, sort=sort, with_total=with_total)
+    return PageParams(
+        limit=limit,
+        cursor=cursor,
+        sort=sort,
+        with_total=with_total,
+        filters=filters_of(request),
+    )
 
 
 PageParamsDep = Annotated[PageParams, Depends(page_params)]
@@ -72,17 +95,18 @@ def _decode_value(value: Any, column: ColumnElement[Any]) -> Any:
     return python_type(value)
 
 
-def encode_cursor(sort_key: str, value: Any, last_id: Any) -> str:
-    """An opaque cursor naming where the next page starts."""
-    raw = json.dumps([sort_key, _encode_value(value), str(last_id)], separators=(",", ":"))
+def encode_cursor(sort_key: str, value: Any, last_id: Any, filters: str = "") -> str:
+    """An opaque cursor naming where the next page starts, bound to the sort order and the
+    filters (``filters_of``) it was made under."""
+    raw = json.dumps([sort_key, _encode_value(value), str(last_id), filters], separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> tuple[str, Any, str]:
+def _decode_cursor(cursor: str) -> tuple[str, Any, str, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        sort_key, value, last_id = json.loads(raw)
-        return str(sort_key), value, str(last_id)
+        sort_key, value, last_id, filters = json.loads(raw)
+        return str(sort_key), value, str(last_id), str(filters)
     except (binascii.Error, ValueError, TypeError) as exc:
         raise BadRequest("the cursor is not one this API issued", code="invalid_cursor") from exc
 
@@ -116,9 +140,13 @@ async def paginate(
 
     keyset = query
     if params.cursor:
-        cursor_sort, raw_value, raw_id = _decode_cursor(params.cursor)
-        if cursor_sort != sort:
-            raise BadRequest("the cursor belongs to another sort order", code="invalid_cursor")
+        cursor_sort, raw_value, raw_id, cursor_filters = _decode_cursor(params.cursor)
+        if cursor_sort != sort or cursor_filters != params.filters:
+            raise BadRequest(
+                "the cursor was made under another sort order or other filters; "
+                "send the same filters and sort as for the first page",
+                code="cursor_mismatch",
+            )
         try:
             value = _decode_value(raw_value, column)
             last_id = _decode_value(raw_id, id_column)
@@ -147,7 +175,9 @@ async def paginate(
     next_cursor = None
     if more and rows:
         last = rows[-1]
-        next_cursor = encode_cursor(sort, _value_of(last, column), _value_of(last, id_column))
+        next_cursor = encode_cursor(
+            sort, _value_of(last, column), _value_of(last, id_column), params.filters
+        )
     return Page[Any](items=[to_item(row) for row in rows], next_cursor=next_cursor, total=total)
 
 

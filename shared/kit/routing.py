@@ -1,14 +1,25 @@
 """The request transaction: one session per request, committed once before the response leaves."""
 
-from collections.abc import Callable, Coroutine
+import json
+import types
+import typing
+from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response, StreamingResponse
 
+from shared.contracts.problem import ValidationIssue
 from shared.kit import idempotency
+from shared.kit.concurrency import not_modified
+from shared.kit.db import INT64_MAX, INT64_MIN
+from shared.kit.errors import Unprocessable
 from shared.kit.outbox import PENDING_EVENTS
 from shared.kit.runtime import ServiceRuntime
 
@@ -37,6 +48,156 @@ async def get_session(request: Request) -> AsyncSession:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
+@dataclass(frozen=True)
+class InputRules:
+    """What a route accepts beyond its own validation, worked out once from its parameters."""
+
+    query_names: frozenset[str]
+    int_params: frozenset[str]  # path and query parameters typed int (bounded to 64 bits)
+
+
+def _walk(dependant: Dependant) -> Iterator[Dependant]:
+    yield dependant
+    for sub in dependant.dependencies:
+        yield from _walk(sub)
+
+
+def _is_int(annotation: Any) -> bool:
+    if annotation is int:
+        return True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(arg is int for arg in typing.get_args(annotation))
+    return False
+
+
+def input_rules(dependant: Dependant) -> InputRules:
+    """The query names a route declares (so others can be refused) and its integer parameters."""
+    names: set[str] = set()
+    ints: set[str] = set()
+    for node in _walk(dependant):
+        for field in node.query_params:
+            annotation = field.field_info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                for name, sub in annotation.model_fields.items():
+                    names.add(sub.alias or name)
+                continue
+            names.add(field.alias)
+            if _is_int(annotation):
+                ints.add(field.alias)
+        for field in node.path_params:
+            if _is_int(field.field_info.annotation):
+                ints.add(field.alias)
+    return InputRules(frozenset(names), frozenset(ints))
+
+
+_NUL_MESSAGE = "NUL characters (U+0000) are not allowed"
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _nul_issue(loc: list[str | int]) -> Unprocessable:
+    return Unprocessable(
+        f"{_NUL_MESSAGE}: {'.'.join(str(part) for part in loc)}",
+        code="nul_character",
+        errors=[ValidationIssue(loc=loc, msg=_NUL_MESSAGE, type="nul_character")],
+    )
+
+
+def _find_nul(value: Any, loc: list[str | int]) -> list[str | int] | None:
+    if isinstance(value, str):
+        return loc if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                return [*loc, key]
+            found = _find_nul(item, [*loc, key])
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _find_nul(item, [*loc, index])
+            if found is not None:
+                return found
+    return None
+
+
+async def check_input(request: Request, rules: InputRules) -> None:
+    """Refuse, with 422, what no endpoint should see: NUL characters anywhere (path, query,
+    JSON or form body), query parameters the operation does not declare, and integers past
+    64 bits. Run before the endpoint, for every operation of every service."""
+    scope = request.scope
+    if "\x00" in scope["path"]:
+        raise _nul_issue(["path"])
+    query = scope.get("query_string", b"")
+    if query:
+        pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+        unknown = sorted({name for name, _ in pairs if name not in rules.query_names})
+        if unknown:
+            raise Unprocessable(
+                f"unknown query parameter(s): {', '.join(unknown)}",
+                code="unknown_parameter",
+                errors=[
+                    ValidationIssue(
+                        loc=["query", name], msg="unknown parameter", type="unknown_parameter"
+                    )
+                    for name in unknown
+                ],
+                parameters=unknown,
+            )
+        if b"%00" in query or b"\x00" in query:
+            for name, value in parse_qsl(query.decode(), keep_blank_values=True):
+                if "\x00" in name or "\x00" in value:
+                    raise _nul_issue(["query", name])
+        for name, value in pairs:
+            if name in rules.int_params:
+                _check_int("query", name, value)
+    for name in rules.int_params:
+        raw = request.path_params.get(name)
+        if isinstance(raw, str):
+            _check_int("path", name, raw)
+    if request.method in _BODY_METHODS:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith("application/json") or content_type.endswith("+json"):
+            body = await request.body()
+            if b"\\u0000" in body:
+                try:
+                    parsed = json.loads(body)
+                except ValueError:
+                    return  # FastAPI answers 400 malformed_request
+                found = _find_nul(parsed, ["body"])
+                if found is not None:
+                    raise _nul_issue(found)
+        elif content_type.startswith("application/x-www-form-urlencoded"):
+            body = await request.body()
+            if b"%00" in body or b"\x00" in body:
+                for name, value in parse_qsl(body.decode("latin-1"), keep_blank_values=True):
+                    if "\x00" in name or "\x00" in value:
+                        raise _nul_issue(["body", name])
+        elif content_type.startswith("multipart/form-data"):
+            form = await request.form()
+            for name, value in form.multi_items():
+                if isinstance(value, str) and ("\x00" in value or "\x00" in name):
+                    raise _nul_issue(["body", name])
+
+
+def _check_int(where: str, name: str, raw: str) -> None:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        return  # not an integer at all: the operation's own validation says so
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise Unprocessable(
+            f"{name} is out of range ({INT64_MIN} to {INT64_MAX})",
+            code="validation_error",
+            errors=[
+                ValidationIssue(
+                    loc=[where, name],
+                    msg=f"Input should be between {INT64_MIN} and {INT64_MAX}",
+                    type="less_than_equal" if value > 0 else "greater_than_equal",
+                )
+            ],
+        )
+
+
 class TransactionalRoute(APIRoute):
     """Runs the endpoint, then commits its session before answering; any error rolls it back.
 
@@ -47,8 +208,10 @@ class TransactionalRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         endpoint_handler = super().get_route_handler()
+        rules = input_rules(self.dependant)
 
         async def handler(request: Request) -> Response:
+            await check_input(request, rules)
             runtime = runtime_of(request)
             owned: idempotency.Claim | None = None
             key = request.headers.get(idempotency.HEADER)
@@ -71,6 +234,8 @@ class TransactionalRoute(APIRoute):
                     await runtime.commit(session)
                 # Only now is the answer stored: a failed commit must still release the key.
                 owned = None
+                if request.method in _SAFE_METHODS:
+                    return not_modified(request, response) or response
                 return response
             except _DoNotStore as unstored:
                 if session is not None:

@@ -212,7 +212,7 @@ async def test_employees_and_clients_of_other_services_may_not_read_the_feed(
     anonymous = await notes.client.get(EVENTS)
 
     assert_problem(employee, 403, "forbidden")
-    assert_problem(other_client, 403, "forbidden")
+    assert_problem(other_client, 403, "insufficient_scope")
     assert_problem(anonymous, 401, "unauthorized")
 
 

@@ -164,7 +164,8 @@ async def test_request_failing_at_commit_releases_its_key(notes: NotesService) -
     failed = await notes.client.post(
         "/api/v1/notes/lazy-notes", json={"title": "Budget"}, headers=headers
     )
-    body = assert_problem(failed, 500, "internal_error")
+    # The database's unique key refused it at commit: a conflict, never a 500.
+    body = assert_problem(failed, 409, "conflict")
     assert "INSERT" not in failed.text and "UNIQUE" not in failed.text.upper()
     assert body["request_id"] == failed.headers["x-request-id"]
     await notes.client.patch(

@@ -114,7 +114,7 @@ async def test_a_cursor_of_another_sort_order_is_refused(org: OrgService) -> Non
         headers=org.employee(),
     )
 
-    assert_problem(response, 400, "invalid_cursor")
+    assert_problem(response, 400, "cursor_mismatch")
 
 
 async def test_a_forged_cursor_is_refused(org: OrgService) -> None:
