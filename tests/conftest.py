@@ -3,6 +3,10 @@
 The database is SQLite unless ``OFFICINA_TEST_DB=postgresql``; then every test gets a
 fresh schema in the PostgreSQL at ``OFFICINA_TEST_POSTGRES_URL`` and it is dropped after.
 Tests that use ``database_url`` are marked ``db`` and run on both databases in CI.
+
+Migrations are replayed (``shared.kit.migrations.replay_migrations``): each component is
+migrated for real once per test process and later fresh databases get a copy of the result.
+A test of migrations themselves asks for ``real_migrations``.
 """
 
 import asyncio
@@ -17,6 +21,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from shared.kit import migrations
 from shared.kit.testing import TokenMinter
 
 POSTGRES_URL = os.environ.get(
@@ -29,6 +34,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "db: touches a database; runs on SQLite and PostgreSQL")
     config.addinivalue_line("markers", "e2e: starts real processes talking over HTTP")
     config.addinivalue_line("markers", "postgres_only: meaningful on PostgreSQL only")
+    migrations.replay_migrations()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -56,7 +62,7 @@ class TestDatabase:
         return self.url.startswith("postgresql")
 
 
-async def _drop_schema(url: str, schema: str) -> None:
+async def drop_schema(url: str, schema: str) -> None:
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:
@@ -71,9 +77,16 @@ def database_url(tmp_path: Path) -> Iterator[TestDatabase]:
     schema = f"t_{uuid.uuid4().hex[:12]}"
     if TEST_DB == "postgresql":
         yield TestDatabase(POSTGRES_URL, schema)
-        asyncio.run(_drop_schema(POSTGRES_URL, schema))
+        asyncio.run(drop_schema(POSTGRES_URL, schema))
     else:
         yield TestDatabase(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}", schema)
+
+
+@pytest.fixture
+def real_migrations() -> Iterator[None]:
+    """``upgrade`` runs Alembic itself during this test (for tests of the migrations)."""
+    with migrations.real_migrations():
+        yield
 
 
 @pytest.fixture

@@ -1,6 +1,22 @@
-"""Alembic, once: every service's ``migrations/<name>/env.py`` calls ``run_migrations``."""
+"""Alembic, once: every service's ``migrations/<name>/env.py`` calls ``run_migrations``.
+
+Tests may switch on ``replay_migrations()``: each component is then migrated for real once
+per process while its SQL is recorded, and every later fresh database of that component gets
+the recorded SQL replayed instead (milliseconds instead of seconds of Alembic). The recording
+is keyed by the content of the component's migration folder, so a new or edited migration
+is recorded afresh; a database that is not fresh (already has the component's version table)
+always gets the real migrations.
+"""
 
 import asyncio
+import hashlib
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -8,9 +24,9 @@ from alembic import command, context
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import MetaData, event, inspect, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.kit.db import UTCDateTime, create_engine_for, ensure_schema, is_postgres
 
@@ -30,18 +46,182 @@ def alembic_config(component: str, url: str, schema: str | None = None) -> Confi
     return config
 
 
+def migrations_fingerprint(component: str) -> str:
+    """A digest of every file of a component's migration folder (its history as written)."""
+    digest = hashlib.sha256()
+    folder = MIGRATIONS_ROOT / component
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def head_revision(component: str) -> str | None:
     """The newest migration revision of a component (None for one without migrations)."""
     if not (MIGRATIONS_ROOT / component).is_dir():
         return None
+    return _head_revision(component, migrations_fingerprint(component))
+
+
+@lru_cache(maxsize=64)
+def _head_revision(component: str, fingerprint: str) -> str | None:
     script = ScriptDirectory.from_config(alembic_config(component, "sqlite://"))
     return script.get_current_head()
 
 
+@dataclass(frozen=True)
+class _Statement:
+    """One statement as the driver received it during a recorded migration."""
+
+    sql: str
+    parameters: Any
+
+
+@dataclass(frozen=True)
+class _Recording:
+    """A component's migration as recorded once: its statements and, on SQLite, a copy."""
+
+    statements: tuple[_Statement, ...]
+    sqlite_copy: Path | None
+
+
+class _Replays:
+    """The recordings of this process, by component, database kind and migration folder."""
+
+    def __init__(self) -> None:
+        self.recordings: dict[tuple[str, str, str], _Recording] = {}
+        self.folder = tempfile.TemporaryDirectory(prefix="officina-migrated-")
+
+
+_replays: _Replays | None = None
+_replays_lock = threading.Lock()
+
+
+def replay_migrations(enabled: bool = True) -> None:
+    """Record each component's migration once and replay it into fresh databases (tests).
+
+    Off by default: ``officina`` always runs the real migrations.
+    """
+    global _replays
+    with _replays_lock:
+        _replays = _Replays() if enabled else None
+
+
+@contextmanager
+def real_migrations() -> Iterator[None]:
+    """Inside this block ``upgrade`` runs Alembic even when replaying is on (migration tests)."""
+    global _replays
+    with _replays_lock:
+        saved, _replays = _replays, None
+    try:
+        yield
+    finally:
+        with _replays_lock:
+            _replays = saved
+
+
 def upgrade(component: str, url: str, schema: str | None = None) -> None:
     """Bring a component's database to the newest revision (blocking; call from a thread)."""
-    asyncio.run(ensure_schema(url, schema or component))
-    command.upgrade(alembic_config(component, url, schema), "head")
+    schema = schema or component
+    replays = _replays
+    if replays is None:
+        asyncio.run(ensure_schema(url, schema))
+        command.upgrade(alembic_config(component, url, schema), "head")
+        return
+    key = (component, make_url(url).get_backend_name(), migrations_fingerprint(component))
+    recording = replays.recordings.get(key)
+    if recording is not None and _copy_sqlite(recording, url):
+        return
+    fresh = asyncio.run(_replay(url, schema, component, recording))
+    if fresh and recording is not None:
+        return  # replayed
+    config = alembic_config(component, url, schema)
+    statements: list[_Statement] = []
+    if fresh:
+        config.attributes["recorder"] = statements
+    command.upgrade(config, "head")
+    if not fresh or (is_postgres(url) and _mentions(statements, schema)):
+        return
+    sqlite_copy = None
+    path = _sqlite_path(url)
+    if path is not None:
+        sqlite_copy = Path(replays.folder.name) / f"{component}-{key[2][:16]}.db"
+        _sqlite_backup(path, sqlite_copy)
+    with _replays_lock:
+        replays.recordings.setdefault(key, _Recording(tuple(statements), sqlite_copy))
+
+
+def _mentions(statements: list[_Statement], schema: str) -> bool:
+    """Whether a recording names the schema it was made in (then it cannot be replayed)."""
+    return any(schema in s.sql or schema in repr(s.parameters) for s in statements)
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL or an in-memory database)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _sqlite_backup(source: Path, target: Path) -> None:
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+def _copy_sqlite(recording: _Recording, url: str) -> bool:
+    """Copy the migrated SQLite file to a database file that does not exist yet."""
+    path = _sqlite_path(url)
+    if recording.sqlite_copy is None or path is None or path.exists():
+        return False
+    _sqlite_backup(recording.sqlite_copy, path)
+    return True
+
+
+async def _replay(url: str, schema: str, component: str, recording: _Recording | None) -> bool:
+    """Whether the database is fresh for ``component``; if so and recorded, replay into it."""
+    postgres = is_postgres(url)
+    engine = create_engine_for(url, schema if postgres else None)
+    try:
+        async with engine.connect() as conn:
+            if postgres:
+                await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+                await conn.commit()
+            fresh = not await conn.run_sync(
+                lambda sync: inspect(sync).has_table(version_table(component))
+            )
+            if fresh and recording is not None:
+                if postgres:
+                    await _run_in_scripts(conn, recording.statements)
+                else:
+                    for statement in recording.statements:
+                        await conn.exec_driver_sql(statement.sql, statement.parameters)
+                await conn.commit()
+            return fresh
+    finally:
+        await engine.dispose()
+
+
+async def _run_in_scripts(conn: AsyncConnection, statements: tuple[_Statement, ...]) -> None:
+    """Replay on PostgreSQL: each run of statements without parameters goes as one script.
+
+    A script is one round trip (asyncpg's simple query protocol) instead of a prepare and an
+    execute per statement; it runs inside the connection's open transaction.
+    """
+    await conn.exec_driver_sql("SELECT 1")  # opens the transaction the scripts run in
+    driver = (await conn.get_raw_connection()).driver_connection
+    script: list[str] = []
+    for statement in (*statements, None):
+        if statement is not None and not statement.parameters:
+            script.append(statement.sql)
+            continue
+        if script:
+            await driver.execute(";\n".join(script))  # type: ignore[union-attr]
+            script = []
+        if statement is not None:
+            await conn.exec_driver_sql(statement.sql, statement.parameters)
 
 
 async def current_revision(engine: AsyncEngine, component: str) -> str | None:
@@ -70,6 +250,7 @@ def run_migrations(metadata: MetaData) -> None:
     component: str = config.attributes["component"]
     url: str = config.attributes["url"]
     schema: str = config.attributes["schema"]
+    recorder: list[_Statement] | None = config.attributes.get("recorder")
 
     def migrate(connection: Connection) -> None:
         context.configure(
@@ -85,6 +266,13 @@ def run_migrations(metadata: MetaData) -> None:
 
     async def run() -> None:
         engine = create_engine_for(url, schema if is_postgres(url) else None)
+        if recorder is not None:
+
+            @event.listens_for(engine.sync_engine, "before_cursor_execute")
+            def record(*args: Any) -> None:
+                _conn, _cursor, statement, parameters, _context, _many = args
+                recorder.append(_Statement(statement, parameters))
+
         try:
             async with engine.connect() as connection:
                 await connection.run_sync(migrate)
