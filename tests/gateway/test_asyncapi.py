@@ -20,6 +20,8 @@ from shared.contracts.events import EventEnvelope, EventSubject, validate_event_
 from shared.contracts.principal import SERVICES
 from shared.contracts.workflow_events import ApprovalSubject, InstanceCompleted
 from tests.gateway.conftest import GatewayUnderTest
+from tests.org.conftest import API as ORG_API
+from tests.org.conftest import OrgService, org  # noqa: F401 (the fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 VALIDATOR = ROOT / "tools" / "asyncapi"
@@ -100,6 +102,38 @@ def test_an_event_as_the_feed_serves_it_matches_its_message_and_a_broken_one_doe
     assert list(validator.iter_errors(_wire("workflow.instance.started", data)))  # wrong type
     broken = {k: v for k, v in data.items() if k != "outcome"}
     assert list(validator.iter_errors(_wire("workflow.instance.completed", broken)))
+
+
+async def test_the_events_org_serves_match_their_messages(org: OrgService) -> None:  # noqa: F811
+    someone = await org.hire("李四")
+    await org.client.patch(
+        f"{ORG_API}/employees/{someone['id']}",
+        json={"phone": "13800000000"},
+        headers={**org.hr(), "If-Match": f'"{someone["version"]}"'},
+    )
+    await org.client.post(
+        f"{ORG_API}/employees/{someone['id']}/leave",
+        json={"leave_date": "2025-03-31", "reason": "个人原因"},
+        headers=org.hr(),
+    )
+    rnd = await org.department("RND")
+    await org.client.patch(
+        f"{ORG_API}/departments/{rnd['id']}", json={"name": "研究开发部"}, headers=org.admin()
+    )
+    await org.feed_head()  # everything committed is published
+
+    events = await org.events_after(0)
+
+    assert {e["type"] for e in events} >= {
+        "org.department.created",
+        "org.department.updated",
+        "org.employee.created",
+        "org.employee.updated",
+        "org.employee.left",
+    }
+    for event in events:
+        errors = list(_payload_validator(event["type"]).iter_errors(event))
+        assert errors == [], (event, [e.message for e in errors])
 
 
 def _validator_installed() -> bool:
