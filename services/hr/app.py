@@ -8,10 +8,10 @@ from fastapi import FastAPI
 from services.hr.api import ROUTERS
 from services.hr.config import HrSettings
 from services.hr.db.models import KIT, Base
-from services.hr.domain.approvals import ApprovalSweeper
 from services.hr.domain.directory import ORG_EVENTS, apply_org_event
-from services.hr.domain.leave import apply_outcome
+from services.hr.domain.leave import SAGA
 from shared.kit.app import create_service_app
+from shared.kit.approvals import COMPLETED, ApprovalSweeper, Backoff
 from shared.kit.consumer import FeedConsumer
 from shared.kit.db import utcnow
 from shared.kit.runtime import ServiceRuntime
@@ -55,20 +55,25 @@ def create_app(
                     runtime,
                     name="workflow-outcomes",
                     feed_url=f"{base}/api/v1/workflow/events",
-                    handler=apply_outcome,
+                    handler=SAGA.apply_outcome,
                     token=client.token,
-                    event_types={"workflow.instance.completed"},
+                    event_types={COMPLETED},
                     wait=settings.feed_wait,
                 ),
             ]
             for consumer in consumers:
                 consumer.start()
+        SAGA.backoff = Backoff(
+            timedelta(seconds=settings.approval_sweep_grace),
+            timedelta(seconds=settings.approval_retry_longest),
+        )
         sweeper = None
         if settings.approval_sweep_interval > 0:
             sweeper = ApprovalSweeper(
+                SAGA,
                 runtime,
+                lambda: runtime.extras["service_client"],  # as tests may swap it
                 settings.approval_sweep_interval,
-                grace=timedelta(seconds=settings.approval_sweep_grace),
             )
             sweeper.start()
 

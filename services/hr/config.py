@@ -12,10 +12,13 @@ class HrSettings(ServiceSettings):
     in workflow and read the org and workflow feeds through the gateway.
     ``OFFICINA_APPROVAL_SWEEP_INTERVAL``: seconds between sweeps that start the approvals
     workflow has not confirmed yet (0 turns the sweep off); ``_GRACE``: how long a request's
-    own attempt is left alone first (longer than the 5 s timeout of a call to workflow).
+    own attempt is left alone first (longer than the 5 s timeout of a call to workflow), and the
+    first back-off after an unconfirmed attempt, doubling per attempt up to
+    ``OFFICINA_APPROVAL_RETRY_LONGEST`` seconds.
     """
 
     service: str = "hr"
     feed_wait: float = 20.0
     approval_sweep_interval: float = Field(default=15.0, ge=0)
     approval_sweep_grace: float = Field(default=10.0, ge=0)
+    approval_retry_longest: float = Field(default=1800.0, ge=0)

@@ -1,9 +1,20 @@
-"""Test support: mint real tokens and build verifiers for them, with no gateway running."""
+"""Test support: mint real tokens and build verifiers for them, with no gateway running, and a
+fake workflow for services whose records are approved through it."""
 
+import itertools
+import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
+import httpx
+
+from shared.contracts.events import EventEnvelope, EventSubject
 from shared.contracts.principal import SERVICES
+from shared.kit.approvals import COMPLETED, INSTANCES
+from shared.kit.service_client import ServiceClient
 from shared.kit.settings import PLATFORM_AUDIENCE, PLATFORM_ISSUER
 from shared.kit.tokens import SigningKey, StaticKeysVerifier, issue_access_token
 
@@ -70,3 +81,133 @@ class TokenMinter:
 def bearer(token: str) -> dict[str, str]:
     """The Authorization header for ``token``."""
     return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass
+class FakeWorkflow:
+    """workflow as a service's client sees it (behind an ``httpx.MockTransport``), for tests of
+    services that run approvals on the kit saga (:mod:`shared.kit.approvals`).
+
+    It answers like the real one: 201 with an instance id, the same answer again for a
+    repeated ``Idempotency-Key``, 409 when withdrawing an instance that has already ended.
+    ``down``: every call answers 503 and changes nothing. ``lose_answers``: a start is carried
+    out but its answer never arrives (the connection drops). ``refuse_starts``: starts are
+    refused with ``refusal_status`` (422) and start nothing. ``on_start`` runs when a start
+    arrives, before workflow acts on it; ``on_withdraw`` once an instance is withdrawn.
+    :meth:`decide` closes an instance as an approver would; :meth:`completed` is the
+    ``workflow.instance.completed`` event workflow then publishes.
+    """
+
+    calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    instances: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → start body
+    by_key: dict[str, str] = field(default_factory=dict)  # Idempotency-Key → id
+    status: dict[str, str] = field(default_factory=dict)  # id → pending | approved | …
+    withdrawn: list[str] = field(default_factory=list)
+    down: bool = False
+    lose_answers: bool = False
+    refuse_starts: bool = False
+    refusal_status: int = 422
+    on_start: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+    on_withdraw: Callable[[str], Awaitable[None]] | None = None
+    _seq: "itertools.count[int]" = field(default_factory=lambda: itertools.count(1))
+
+    def client(self) -> ServiceClient:
+        """A service client whose calls reach this fake (close it with ``aclose()``)."""
+        return ServiceClient(
+            "http://gateway", "test-client", "secret", transport=httpx.MockTransport(self.handle)
+        )
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        """Answer one call as workflow (and the gateway's token endpoint) would."""
+        path = request.url.path
+        if path == "/api/v1/auth/token":
+            return httpx.Response(200, json={"access_token": "client-token", "expires_in": 900})
+        body = json.loads(request.content) if request.content else {}
+        self.calls.append((request.method, path, body))
+        if self.down:
+            return httpx.Response(503, json={"status": 503, "title": "Service Unavailable"})
+        if request.method == "POST" and path == INSTANCES:
+            return await self._start(request, body)
+        instance_id = path.split("/")[5] if path.startswith(f"{INSTANCES}/") else ""
+        if instance_id not in self.status:
+            return httpx.Response(404, json={"status": 404, "code": "not_found"})
+        if request.method == "POST" and path.endswith("/withdraw"):
+            if self.status[instance_id] != "pending":
+                return httpx.Response(
+                    409,
+                    json={
+                        "status": 409,
+                        "title": "Conflict",
+                        "detail": f"the request is already {self.status[instance_id]}",
+                        "code": "instance_closed",
+                    },
+                )
+            self.withdrawn.append(instance_id)
+            self.status[instance_id] = "withdrawn"
+            if self.on_withdraw is not None:
+                await self.on_withdraw(instance_id)
+            return httpx.Response(200, json={"id": instance_id, "status": "withdrawn"})
+        if request.method == "GET":
+            return httpx.Response(200, json={"id": instance_id, "status": self.status[instance_id]})
+        return httpx.Response(404, json={"status": 404})
+
+    async def _start(self, request: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        if self.on_start is not None:
+            await self.on_start(body)
+        key = request.headers.get("idempotency-key", "")
+        if self.refuse_starts:
+            return httpx.Response(
+                self.refusal_status,
+                json={"status": self.refusal_status, "code": "invalid_request_data"},
+            )
+        if key in self.by_key:  # the real workflow replays the stored answer
+            answer = httpx.Response(201, json={"id": self.by_key[key], "status": "pending"})
+        else:
+            instance_id = str(uuid.uuid4())
+            self.by_key[key] = instance_id
+            self.instances[instance_id] = body
+            self.status[instance_id] = "pending"
+            answer = httpx.Response(201, json={"id": instance_id, "status": "pending"})
+        if self.lose_answers:
+            raise httpx.ReadTimeout("the answer was lost", request=request)
+        return answer
+
+    def started(self) -> list[dict[str, Any]]:
+        """The bodies of every instance started, oldest first."""
+        return list(self.instances.values())
+
+    def starts(self) -> int:
+        """How many times a start was asked for (answered or not)."""
+        return sum(1 for method, path, _ in self.calls if (method, path) == ("POST", INSTANCES))
+
+    def decide(self, instance_id: object, outcome: str) -> None:
+        """An approver (or the requester, in workflow) closes the instance."""
+        assert self.status[str(instance_id)] == "pending"
+        self.status[str(instance_id)] = outcome
+
+    def instance_of(self, subject_id: object, subject_type: str) -> str:
+        """The one instance started for a subject."""
+        [found] = [
+            instance_id
+            for instance_id, body in self.instances.items()
+            if body["subject"]["type"] == subject_type and body["subject"]["id"] == str(subject_id)
+        ]
+        return found
+
+    def completed(self, instance_id: object, outcome: str) -> EventEnvelope:
+        """The ``workflow.instance.completed`` event of an instance that ended with ``outcome``."""
+        body = self.instances[str(instance_id)]
+        return EventEnvelope(
+            seq=next(self._seq),
+            id=uuid.uuid4(),
+            type=COMPLETED,
+            occurred_at=datetime.now(UTC),
+            subject=EventSubject(type="instance", id=str(instance_id)),
+            data={
+                "instance_id": str(instance_id),
+                "definition_key": body["definition_key"],
+                "subject": body["subject"],
+                "requester_employee_id": body["requester_employee_id"],
+                "outcome": outcome,
+            },
+        )

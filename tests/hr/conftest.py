@@ -2,17 +2,16 @@
 
 ``hr`` gives a test the service with the eight leave types loaded, "today" fixed at
 ``TODAY``, no feed consumers, no background approval sweep (``hr.sweep()`` runs it), and a
-stand-in for workflow behind hr's service client (it answers like the real one: 201 with an
-instance id, the same answer again for a repeated ``Idempotency-Key``, 409 when withdrawing
-an instance that has already ended). hr's copy of org is seeded by applying org-shaped events, exactly as
+stand-in for workflow behind hr's service client (the kit's ``FakeWorkflow``: it answers like
+the real one — 201 with an instance id, the same answer again for a repeated
+``Idempotency-Key``, 409 when withdrawing an instance that has already ended). hr's copy of org is seeded by applying org-shaped events, exactly as
 the org-directory consumer does; workflow outcomes are applied the same way.
 """
 
 import asyncio
 import itertools
-import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -25,14 +24,13 @@ from fastapi import FastAPI
 import shared.kit.migrations
 from services.hr.app import create_app
 from services.hr.config import HrSettings
-from services.hr.domain.approvals import start_waiting_approvals
 from services.hr.domain.directory import apply_org_event
-from services.hr.domain.leave import apply_outcome
+from services.hr.domain.leave import SAGA
 from services.hr.reference import load_reference_data
 from shared.contracts.events import EventEnvelope, EventSubject
 from shared.kit.consumer import apply_event
-from shared.kit.service_client import ServiceClient
-from shared.kit.testing import TokenMinter, bearer
+from shared.kit.db import utcnow
+from shared.kit.testing import FakeWorkflow, TokenMinter, bearer
 from tests.conftest import TestDatabase
 
 API = "/api/v1/hr"
@@ -40,93 +38,12 @@ TODAY = date(2025, 6, 11)  # a Wednesday
 YEAR = TODAY.year
 
 
-@dataclass
-class FakeWorkflow:
-    """workflow as hr's service client sees it, through a mock transport.
+class HrWorkflow(FakeWorkflow):
+    """The kit's fake workflow, asked about hr's subjects."""
 
-    ``down``: every call answers 503 and changes nothing. ``lose_answers``: a start is carried
-    out but its answer never reaches hr (the connection drops), as after a crash or a timeout.
-    ``refuse_starts``: starts are refused (422) and start nothing. ``on_start`` runs when a
-    start arrives, before workflow acts on it; ``on_withdraw`` once an instance is withdrawn. ``decide`` closes an instance the way an
-    approver would: withdrawing it then answers 409.
-    """
-
-    calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
-    instances: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → start body
-    by_key: dict[str, str] = field(default_factory=dict)  # Idempotency-Key → id
-    status: dict[str, str] = field(default_factory=dict)  # id → pending | approved | …
-    withdrawn: list[str] = field(default_factory=list)
-    down: bool = False
-    lose_answers: bool = False
-    refuse_starts: bool = False
-    on_start: Callable[[dict[str, Any]], Awaitable[None]] | None = None
-    on_withdraw: Callable[[str], Awaitable[None]] | None = None
-
-    async def handle(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        if path == "/api/v1/auth/token":
-            return httpx.Response(200, json={"access_token": "hr-client-token", "expires_in": 900})
-        body = json.loads(request.content) if request.content else {}
-        self.calls.append((request.method, path, body))
-        if self.down:
-            return httpx.Response(503, json={"status": 503, "title": "Service Unavailable"})
-        if request.method == "POST" and path == "/api/v1/workflow/instances":
-            if self.on_start is not None:
-                await self.on_start(body)
-            if self.refuse_starts:
-                return httpx.Response(422, json={"status": 422, "code": "invalid_request_data"})
-            key = request.headers.get("idempotency-key", "")
-            if key in self.by_key:  # the real workflow replays the stored answer
-                answer = httpx.Response(201, json={"id": self.by_key[key], "status": "pending"})
-            else:
-                instance_id = str(uuid.uuid4())
-                self.by_key[key] = instance_id
-                self.instances[instance_id] = body
-                self.status[instance_id] = "pending"
-                answer = httpx.Response(201, json={"id": instance_id, "status": "pending"})
-            if self.lose_answers:
-                raise httpx.ReadTimeout("the answer was lost", request=request)
-            return answer
-        instance_id = path.split("/")[5] if path.startswith("/api/v1/workflow/instances/") else ""
-        if instance_id not in self.status:
-            return httpx.Response(404, json={"status": 404, "code": "not_found"})
-        if request.method == "POST" and path.endswith("/withdraw"):
-            if self.status[instance_id] != "pending":
-                return httpx.Response(
-                    409,
-                    json={
-                        "status": 409,
-                        "title": "Conflict",
-                        "detail": f"the request is already {self.status[instance_id]}",
-                        "code": "instance_closed",
-                    },
-                )
-            self.withdrawn.append(instance_id)
-            self.status[instance_id] = "withdrawn"
-            if self.on_withdraw is not None:
-                await self.on_withdraw(instance_id)
-            return httpx.Response(200, json={"id": instance_id, "status": "withdrawn"})
-        if request.method == "GET":
-            return httpx.Response(200, json={"id": instance_id, "status": self.status[instance_id]})
-        return httpx.Response(404, json={"status": 404})
-
-    def started(self) -> list[dict[str, Any]]:
-        """The bodies of every instance hr started, oldest first."""
-        return list(self.instances.values())
-
-    def decide(self, instance_id: object, outcome: str) -> None:
-        """An approver (or the requester in workflow) closes the instance."""
-        assert self.status[str(instance_id)] == "pending"
-        self.status[str(instance_id)] = outcome
-
-    def instance_of(self, request_id: object, subject_type: str = "leave_request") -> str:
+    def instance_of(self, subject_id: object, subject_type: str = "leave_request") -> str:
         """The one instance started for a request (or its cancellation)."""
-        [found] = [
-            instance_id
-            for instance_id, body in self.instances.items()
-            if body["subject"] == {"service": "hr", "type": subject_type, "id": str(request_id)}
-        ]
-        return found
+        return super().instance_of(subject_id, subject_type)
 
 
 @dataclass
@@ -137,7 +54,7 @@ class HrService:
     client: httpx.AsyncClient
     minter: TokenMinter
     db: TestDatabase
-    workflow: FakeWorkflow
+    workflow: HrWorkflow
     departments: dict[str, uuid.UUID] = field(default_factory=dict)
     _seq: itertools.count = field(default_factory=lambda: itertools.count(1))
     _outcome_seq: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -276,14 +193,15 @@ class HrService:
         )
 
     async def replay(self, event: EventEnvelope) -> bool:
-        return await apply_event(self.app.state.runtime, "workflow-outcomes", event, apply_outcome)
-
-    async def sweep(self, older_than: timedelta = timedelta(0)) -> int:
-        """Run hr's sweep of approvals workflow has not confirmed; returns how many it started."""
-        runtime = self.app.state.runtime
-        return await start_waiting_approvals(
-            runtime, runtime.extras["service_client"], older_than=older_than
+        return await apply_event(
+            self.app.state.runtime, "workflow-outcomes", event, SAGA.apply_outcome
         )
+
+    async def sweep(self, later: timedelta = timedelta(days=1)) -> int:
+        """Run hr's sweep of approvals workflow has not confirmed as it would run ``later`` from
+        now (by default once every back-off has passed); returns how many it started."""
+        runtime = self.app.state.runtime
+        return await SAGA.sweep(runtime, runtime.extras["service_client"], now=utcnow() + later)
 
     # ---- calls ----------------------------------------------------------------------
 
@@ -350,13 +268,11 @@ async def hr(
         approval_sweep_interval=0,  # tests run the sweep themselves
     )
     app = create_app(settings, verifier=minter.verifier(), today=lambda: TODAY)
-    fake = FakeWorkflow()
+    fake = HrWorkflow()
     async with app.router.lifespan_context(app):
         runtime = app.state.runtime
         real = runtime.extras["service_client"]
-        workflow = ServiceClient(
-            "http://gateway", "hr-client", "secret", transport=httpx.MockTransport(fake.handle)
-        )
+        workflow = fake.client()
         runtime.extras["service_client"] = workflow
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         try:

@@ -15,7 +15,9 @@ from typing import Any
 import httpx
 
 from services.hr.db.models import LeaveRequest
-from services.hr.domain.approvals import ApprovalSweeper
+from services.hr.domain.leave import SAGA
+from shared.kit.approvals import ApprovalSweeper
+from shared.kit.db import utcnow
 from tests.hr.conftest import API, Company, HrService
 from tests.problems import assert_problem
 
@@ -158,7 +160,7 @@ async def test_the_sweep_leaves_a_request_that_is_just_being_submitted_alone(
     hr.workflow.down = False
     calls = starts(hr)
 
-    assert await hr.sweep(older_than=timedelta(seconds=10)) == 0
+    assert await hr.sweep(later=timedelta(0)) == 0  # its back-off has not passed
 
     assert starts(hr) == calls
     assert (await hr.get_request(created["id"]))["workflow_instance_id"] is None
@@ -171,7 +173,14 @@ async def test_the_background_sweep_starts_waiting_approvals(
     hr.workflow.down = True
     created = await ask(hr, company, "2025-06-16", "2025-06-17")
     hr.workflow.down = False
-    sweeper = ApprovalSweeper(hr.app.state.runtime, interval=0.05, grace=timedelta(0))
+    runtime = hr.app.state.runtime
+    sweeper = ApprovalSweeper(
+        SAGA,
+        runtime,
+        lambda: runtime.extras["service_client"],
+        interval=0.05,
+        clock=lambda: utcnow() + timedelta(hours=1),  # every back-off has passed
+    )
 
     sweeper.start()
     try:
@@ -186,16 +195,21 @@ async def test_the_background_sweep_starts_waiting_approvals(
     assert found["workflow_instance_id"] == hr.workflow.instance_of(created["id"])
 
 
-async def test_a_refused_start_keeps_the_request_waiting_and_it_may_still_be_cancelled(
+async def test_a_refused_start_ends_the_request_approval_refused_and_it_may_still_be_cancelled(
     hr: HrService, company: Company
 ) -> None:
-    """workflow refusing a start (422) started nothing: the sweep keeps asking (the cause —
-    say, workflow not knowing the employee yet — may pass), and cancelling needs no withdrawal."""
+    """workflow refusing a start (422) started nothing and never will: the request ends
+    ``approval_refused`` with its days given back, the sweep does not ask again, and
+    cancelling it needs no withdrawal."""
     await hr.allocate()
     hr.workflow.refuse_starts = True
     created = await ask(hr, company, "2025-06-16", "2025-06-17")
-    assert created["workflow_instance_id"] is None
+    assert (created["status"], created["workflow_instance_id"]) == ("approval_refused", None)
+    assert await reserved(hr, company) == ("0.0", "0.0")
+    [refused] = await hr.events("hr.leave_request.rejected")
+    assert refused["data"]["status"] == "approval_refused"
     assert await hr.sweep() == 0
+    assert starts(hr) == 1
 
     response = await cancel(hr, created["id"])
 
@@ -204,6 +218,49 @@ async def test_a_refused_start_keeps_the_request_waiting_and_it_may_still_be_can
     assert await reserved(hr, company) == ("0.0", "0.0")
     assert hr.workflow.withdrawn == []
     assert await hr.sweep() == 0
+    assert starts(hr) == 1
+
+
+async def test_a_busy_workflow_is_asked_again_not_taken_as_a_refusal(
+    hr: HrService, company: Company
+) -> None:
+    """429 and 408 say nothing final: the request keeps waiting and the sweep starts it."""
+    await hr.allocate()
+    hr.workflow.refuse_starts, hr.workflow.refusal_status = True, 429
+    created = await ask(hr, company, "2025-06-16", "2025-06-17")
+    assert (created["status"], created["workflow_instance_id"]) == ("pending", None)
+    assert await reserved(hr, company) == ("2.0", "0.0")
+
+    hr.workflow.refuse_starts = False
+    assert await hr.sweep() == 1
+
+    found = await hr.get_request(created["id"])
+    assert found["workflow_instance_id"] == hr.workflow.instance_of(created["id"])
+
+
+async def test_a_refused_cancellation_leaves_the_leave_approved(
+    hr: HrService, company: Company
+) -> None:
+    await hr.allocate()
+    created = await ask(hr, company, "2025-06-10", "2025-06-12")  # started yesterday
+    await hr.outcome(created, "approved")
+    hr.workflow.refuse_starts = True
+
+    response = await cancel(hr, created["id"])
+
+    assert response.status_code == 200, response.text
+    assert (response.json()["status"], response.json()["cancellation_instance_id"]) == (
+        "approved",
+        None,
+    )
+    assert await reserved(hr, company) == ("0.0", "3.0")
+    assert await hr.sweep() == 0
+    hr.workflow.refuse_starts = False
+    again = await cancel(hr, created["id"])  # and it may be asked again
+    assert again.json()["status"] == "cancellation_pending"
+    assert again.json()["cancellation_instance_id"] == hr.workflow.instance_of(
+        created["id"], "leave_cancellation"
+    )
 
 
 # ---- cancelling while workflow decides ---------------------------------------------------------

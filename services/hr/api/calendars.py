@@ -4,12 +4,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Query, Request, Response
-from sqlalchemy import select
 
 from services.hr.api.deps import HrStaff
-from services.hr.db.models import CalendarDay, CalendarYear, LeaveType
+from services.hr.db.models import LeaveType
+from services.hr.domain import calendar_days, leave_types
 from services.hr.domain.calendar import working_days
-from services.hr.domain.calendar_days import replace_special_days
 from services.hr.domain.leave import calendar_for
 from services.hr.schemas import (
     CalendarRead,
@@ -21,20 +20,14 @@ from services.hr.schemas import (
 )
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.db import utcnow
-from shared.kit.errors import Unprocessable, not_found
+from shared.kit.errors import Unprocessable
 from shared.kit.routing import SessionDep, service_router
 
 router = service_router(prefix="/api/v1/hr", tags=["hr: calendar and leave types"])
 
 
 async def _read(session: SessionDep, year: int) -> CalendarRead:
-    configured = await session.scalar(select(CalendarYear).where(CalendarYear.year == year))
-    days = (
-        await session.scalars(
-            select(CalendarDay).where(CalendarDay.year == year).order_by(CalendarDay.day)
-        )
-    ).all()
+    configured, days = await calendar_days.year_of(session, year)
     return CalendarRead(
         year=year,
         configured=configured is not None,
@@ -70,40 +63,18 @@ async def set_calendar(
     _hr: HrStaff,
 ) -> CalendarRead:
     """Replace the year's holidays and make-up days (HR). A make-up day must be a Saturday or Sunday."""
-    problems = []
-    for entry in [*payload.holidays, *payload.workdays]:
-        if entry.date.year != year:
-            problems.append(f"{entry.date} is not in {year}")
-    for entry in payload.workdays:
-        if entry.date.weekday() < 5:
-            problems.append(
-                f"{entry.date} is a weekday; only a weekend day can be a make-up working day"
-            )
-    both = {h.date for h in payload.holidays} & {w.date for w in payload.workdays}
-    problems += [f"{day} is both a holiday and a working day" for day in sorted(both)]
-    if len({h.date for h in payload.holidays}) != len(payload.holidays) or len(
-        {w.date for w in payload.workdays}
-    ) != len(payload.workdays):
-        problems.append("a date is listed twice")
-    if problems:
-        raise Unprocessable("; ".join(problems), code="invalid_calendar")
-    configured = await session.scalar(select(CalendarYear).where(CalendarYear.year == year))
-    if configured is None:
-        configured = CalendarYear(year=year, note=payload.note)
-        session.add(configured)
-    else:
-        check_if_match(request, configured.version)
-        configured.note = payload.note
-        # The days live in their own rows: touch the year so its version (the ETag) moves even
-        # when only the days change, or a stale If-Match would silently overwrite them.
-        configured.updated_at = utcnow()
-    await replace_special_days(
+    calendar_days.check_special_days(
+        year, [h.date for h in payload.holidays], [w.date for w in payload.workdays]
+    )
+    await calendar_days.set_year(
         session,
         year,
+        payload.note,
         [
             *((entry.date, "holiday", entry.name) for entry in payload.holidays),
             *((entry.date, "workday", entry.name) for entry in payload.workdays),
         ],
+        lambda version: check_if_match(request, version),
     )
     calendar = await _read(session, year)
     set_etag(response, calendar.version or 1)
@@ -126,9 +97,7 @@ async def count_working_days(
     if (to - from_).days > 3660:
         raise Unprocessable("count at most ten years at a time", code="range_too_long")
     years = set(range(from_.year, to.year + 1))
-    configured = set(
-        (await session.scalars(select(CalendarYear.year).where(CalendarYear.year.in_(years)))).all()
-    )
+    configured = await calendar_days.configured_years(session, years)
     return WorkingDays(
         from_date=from_,
         to_date=to,
@@ -141,7 +110,7 @@ async def count_working_days(
 @router.get("/leave-types", response_model=list[LeaveTypeRead], summary="Leave types")
 async def list_leave_types(session: SessionDep, _principal: CurrentPrincipal) -> list[LeaveType]:
     """Every leave type and how it is counted."""
-    return list((await session.scalars(select(LeaveType).order_by(LeaveType.code))).all())
+    return await leave_types.all_types(session)
 
 
 @router.patch("/leave-types/{code}", response_model=LeaveTypeRead, summary="Change a leave type")
@@ -149,11 +118,6 @@ async def update_leave_type(
     code: str, payload: LeaveTypeUpdate, request: Request, session: SessionDep, _hr: HrStaff
 ) -> LeaveType:
     """Rename, mark paid/unpaid, require a document, or retire a type (HR)."""
-    kind = await session.scalar(select(LeaveType).where(LeaveType.code == code))
-    if kind is None:
-        raise not_found("leave type", code)
+    kind = await leave_types.by_code(session, code)
     check_if_match(request, kind.version)
-    for field, value in payload.model_dump(exclude_unset=True, exclude_none=True).items():
-        setattr(kind, field, value)
-    await session.flush()
-    return kind
+    return await leave_types.change(session, kind, payload.model_dump(exclude_unset=True))

@@ -5,12 +5,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Query, Request, Response
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.hr.api.deps import HrStaff, Today, WorkflowClient
-from services.hr.db.models import Employee, LeaveBalance, LeaveRequest
-from services.hr.domain import approvals, directory
+from services.hr.db.models import LeaveBalance, LeaveRequest
 from services.hr.domain import balances as balance_rules
 from services.hr.domain import leave as leave_rules
 from services.hr.schemas import (
@@ -25,26 +22,11 @@ from services.hr.schemas import (
 from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.errors import Forbidden, Unprocessable, not_found
+from shared.kit.errors import Unprocessable
 from shared.kit.pagination import PageParamsDep, paginate
 from shared.kit.routing import SessionDep, runtime_of, service_router
-from shared.kit.service_client import ServiceClient
 
 router = service_router(prefix="/api/v1/hr", tags=["hr: leave"])
-
-
-async def _start_awaited_approval(
-    http: Request, session: AsyncSession, workflow: ServiceClient, leave: LeaveRequest
-) -> None:
-    """Commit what was recorded, then ask workflow to start the approval it awaits.
-
-    The commit comes first so workflow never starts an approval for a request hr could still
-    lose; if workflow does not answer now, the request keeps waiting and the sweep retries.
-    """
-    if approvals.awaited_approval(leave) is None:
-        return
-    await runtime_of(http).commit(session)
-    await approvals.start_awaited_approval(session, workflow, leave)
 
 
 @router.get("/leave-balances", response_model=list[BalanceRead], summary="Leave balances")
@@ -57,12 +39,7 @@ async def list_balances(
 ) -> list[LeaveBalance]:
     """Entitled, adjusted, used, pending and remaining days per leave type that uses a balance."""
     target = principal.employee_id if employee_id == "me" else _uuid(employee_id)
-    if target is None:
-        raise Unprocessable("this account is not linked to an employee", code="no_employee")
-    people = await directory.people_of(session, principal)
-    if people is not None and target not in people:
-        raise not_found("employee", target)
-    return await balance_rules.balances_of(session, target, year or today.year)
+    return await balance_rules.visible_balances(session, principal, target, year or today.year)
 
 
 def _uuid(value: str) -> uuid.UUID:
@@ -101,9 +78,7 @@ async def adjust_balance(
     hr: HrStaff,
 ) -> LeaveBalance:
     """Add or take away days with a reason (HR; audited)."""
-    held = await session.get(LeaveBalance, balance_id)
-    if held is None:
-        raise not_found("balance", balance_id)
+    held = await balance_rules.get(session, balance_id)
     check_if_match(request, held.version)
     held = await balance_rules.adjust(session, held, payload.delta, payload.reason, hr.sub)
     set_etag(response, held.version)
@@ -129,15 +104,10 @@ async def create_leave_request(
     even when workflow cannot be reached: ``workflow_instance_id`` is then null until hr has
     started the approval (it retries in the background).
     """
-    employee_id = payload.employee_id or principal.employee_id
-    if employee_id is None:
-        raise Unprocessable("this account is not linked to an employee", code="no_employee")
-    if employee_id != principal.employee_id and not principal.has_role("hr", "admin"):
-        raise Forbidden("you may only ask leave for yourself", code="forbidden")
     request = await leave_rules.submit(
         session,
         principal,
-        employee_id=employee_id,
+        employee_id=payload.employee_id,
         code=payload.leave_type,
         start=payload.start_date,
         end=payload.end_date,
@@ -146,7 +116,7 @@ async def create_leave_request(
         reason=payload.reason,
         attachment_ref=payload.attachment_ref,
     )
-    await _start_awaited_approval(http, session, workflow, request)
+    await leave_rules.SAGA.commit_and_start(runtime_of(http), session, workflow, request)
     response.headers["Location"] = f"/api/v1/hr/leave-requests/{request.id}"
     set_etag(response, request.version)
     return request
@@ -163,17 +133,15 @@ async def list_leave_requests(
 ) -> Page[LeaveRequestRead]:
     """The caller's own, their people's (managers and department heads), or everyone's (HR,
     admins, auditors and the general manager, who reads every request)."""
-    query = select(LeaveRequest)
-    people = await directory.leave_request_scope(session, principal)
-    if people is not None:
-        query = query.where(LeaveRequest.employee_id.in_(people))
-    if employee_id:
-        target = principal.employee_id if employee_id == "me" else _uuid(employee_id)
-        query = query.where(LeaveRequest.employee_id == target)
-    if status:
-        query = query.where(LeaveRequest.status == status)
-    if leave_type:
-        query = query.where(LeaveRequest.leave_type == leave_type)
+    query = await leave_rules.visible_requests(
+        session,
+        principal,
+        employee_id=(principal.employee_id if employee_id == "me" else _uuid(employee_id))
+        if employee_id
+        else None,
+        status=status,
+        leave_type=leave_type,
+    )
     return await paginate(
         session,
         query,
@@ -192,9 +160,7 @@ async def read_leave_request(
     request_id: uuid.UUID, response: Response, session: SessionDep, principal: CurrentPrincipal
 ) -> LeaveRequest:
     """One request the caller may see (404 otherwise)."""
-    request = await leave_rules.get_visible(
-        session, request_id, await directory.leave_request_scope(session, principal)
-    )
+    request = await leave_rules.get_visible(session, principal, request_id)
     set_etag(response, request.version)
     return request
 
@@ -218,12 +184,10 @@ async def cancel_leave_request(
     A pending request's approval is withdrawn first; when workflow has already decided it, the
     answer is 409 ``approval_already_completed`` and nothing changes (hr applies the outcome).
     """
-    leave = await leave_rules.get_visible(
-        session, request_id, await directory.leave_request_scope(session, principal)
-    )
+    leave = await leave_rules.get_visible(session, principal, request_id)
     check_if_match(request, leave.version)
     leave = await leave_rules.cancel(session, workflow, principal, leave, today)
-    await _start_awaited_approval(request, session, workflow, leave)
+    await leave_rules.SAGA.commit_and_start(runtime_of(request), session, workflow, leave)
     set_etag(response, leave.version)
     return leave
 
@@ -237,34 +201,16 @@ async def list_absences(
     on: Annotated[date | None, Query(alias="date", description="Defaults to today.")] = None,
 ) -> list[Absence]:
     """Approved leave covering the date, for a department and its sub-departments (or everyone)."""
-    if not principal.has_role("hr", "admin", "auditor", "gm") and principal.employee_id is None:
-        raise Forbidden("only employees see who is away", code="forbidden")
-    day = on or today
-    query = (
-        select(LeaveRequest, Employee.name)
-        .join(Employee, Employee.id == LeaveRequest.employee_id)
-        .where(
-            LeaveRequest.status.in_(("approved", "cancellation_pending")),
-            LeaveRequest.start_date <= day,
-            LeaveRequest.end_date >= day,
-        )
-    )
-    if department_id is not None:
-        scope = directory.subtree(await directory.departments(session), department_id)
-        query = query.where(Employee.department_id.in_(scope))
-    rows = (await session.execute(query.order_by(Employee.name))).tuples().all()
-    # Everyone may see who is away; the kind of leave (sick, maternity…) only those who may
-    # see that person's leave requests.
-    people = await directory.leave_request_scope(session, principal)
+    away = await leave_rules.absences(session, principal, on or today, department_id)
     return [
         Absence(
             employee_id=leave.employee_id,
             employee_name=name,
             department_id=leave.department_id,
-            leave_type=leave.leave_type if people is None or leave.employee_id in people else None,
+            leave_type=leave_type,
             start_date=leave.start_date,
             end_date=leave.end_date,
             request_id=leave.id,
         )
-        for leave, name in rows
+        for leave, name, leave_type in away
     ]

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.hr.domain.calendar import DayBasis, EndPortion, StartPortion
+from shared.kit.approvals import ApprovalRecord
 from shared.kit.audit import Audited
 from shared.kit.db import (
     CreatedByMixin,
@@ -151,8 +152,11 @@ class BalanceAdjustment(IdMixin, CreatedByMixin, Audited, Base):
     created_at: Mapped[datetime]
 
 
-class LeaveRequest(IdMixin, TimestampMixin, VersionedMixin, CreatedByMixin, Audited, Base):
-    """A request for leave, approved through the workflow service."""
+class LeaveRequest(
+    IdMixin, TimestampMixin, VersionedMixin, CreatedByMixin, ApprovalRecord, Audited, Base
+):
+    """A request for leave, approved (and, once started, cancelled) through the workflow
+    service on the kit's approval saga."""
 
     __tablename__ = "leave_requests"
 
@@ -168,6 +172,7 @@ class LeaveRequest(IdMixin, TimestampMixin, VersionedMixin, CreatedByMixin, Audi
     reason: Mapped[str] = mapped_column(Text, default="")
     attachment_ref: Mapped[str | None] = mapped_column(String(500), default=None)
     # pending | approved | rejected | withdrawn | cancelled | cancellation_pending
+    # | approval_refused (workflow refused to start its approval for good)
     status: Mapped[str] = mapped_column(String(22), default="pending")
     workflow_instance_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     cancellation_instance_id: Mapped[uuid.UUID | None] = mapped_column(default=None)

@@ -7,9 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.hr.db.models import BalanceAdjustment, Employee, LeaveBalance, LeaveType
+from services.hr.domain import directory
 from services.hr.domain.entitlement import annual_leave_entitlement
+from shared.contracts.principal import Principal
 from shared.kit.db import utcnow
-from shared.kit.errors import Conflict, Unprocessable
+from shared.kit.errors import Conflict, Unprocessable, not_found
 
 CURRENT = ("onboarding", "active", "on_leave")
 HALF_DAY = Decimal("0.5")
@@ -99,3 +101,24 @@ async def balances_of(
             )
         ).all()
     )
+
+
+async def visible_balances(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID | None, year: int
+) -> list[LeaveBalance]:
+    """An employee's balances of a year, if the caller may see that person's (404 otherwise);
+    ``employee_id`` None means the caller, who must then be an employee."""
+    if employee_id is None:
+        raise Unprocessable("this account is not linked to an employee", code="no_employee")
+    people = await directory.people_of(session, principal)
+    if people is not None and employee_id not in people:
+        raise not_found("employee", employee_id)
+    return await balances_of(session, employee_id, year)
+
+
+async def get(session: AsyncSession, balance_id: uuid.UUID) -> LeaveBalance:
+    """A balance by id (404 otherwise)."""
+    held = await session.get(LeaveBalance, balance_id)
+    if held is None:
+        raise not_found("balance", balance_id)
+    return held

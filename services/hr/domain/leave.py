@@ -1,7 +1,9 @@
-"""Leave requests: days from the calendar, balances reserved, approval through workflow (a saga).
+"""Leave requests: days from the calendar, balances reserved, approval through workflow.
 
-The rules here record; they never call workflow to *start* an approval before what they
-recorded is committed — the router commits, then :mod:`services.hr.domain.approvals` starts it.
+A request's approval and, once the leave has started, its cancellation's approval run on the
+kit's approval saga (:mod:`shared.kit.approvals`, declared at the end of this module as
+``SAGA``). The rules here record; they never ask workflow to *start* an approval before what
+they recorded is committed — the router commits, then ``SAGA`` starts it.
 """
 
 import uuid
@@ -9,20 +11,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.hr.db.models import CalendarDay, Employee, LeaveBalance, LeaveRequest, LeaveType
-from services.hr.domain import approvals
-from services.hr.domain.approvals import CANCELLATION_TYPE, SUBJECT_TYPE
+from services.hr.domain import directory
 from services.hr.domain.calendar import Calendar, EndPortion, StartPortion, leave_days
-from shared.contracts.events import EventEnvelope
 from shared.contracts.principal import Principal
+from shared.kit.approvals import Approval, ApprovalSaga, Backoff, StartRequest
 from shared.kit.db import utcnow
 from shared.kit.errors import (
     Conflict,
     Forbidden,
     NotFound,
+    ServiceUnavailable,
     Unprocessable,
     not_found,
 )
@@ -30,6 +32,8 @@ from shared.kit.outbox import record_event
 from shared.kit.service_client import ServiceClient
 
 LIVE = ("pending", "approved", "cancellation_pending")
+SUBJECT_TYPE = "leave_request"
+CANCELLATION_TYPE = "leave_cancellation"
 
 
 def half_day_span(
@@ -105,7 +109,7 @@ async def submit(
     session: AsyncSession,
     principal: Principal,
     *,
-    employee_id: uuid.UUID,
+    employee_id: uuid.UUID | None,
     code: str,
     start: date,
     end: date,
@@ -115,7 +119,13 @@ async def submit(
     attachment_ref: str | None,
 ) -> LeaveRequest:
     """Check and reserve the days: a ``pending`` request awaiting its ``leave`` approval, which
-    is started once this is committed (nothing is kept if a check fails)."""
+    is started once this is committed (nothing is kept if a check fails). ``employee_id``:
+    whose leave (the caller's own when None; only HR and admins ask for someone else)."""
+    employee_id = employee_id or principal.employee_id
+    if employee_id is None:
+        raise Unprocessable("this account is not linked to an employee", code="no_employee")
+    if employee_id != principal.employee_id and not principal.has_role("hr", "admin"):
+        raise Forbidden("you may only ask leave for yourself", code="forbidden")
     employee = await session.get(Employee, employee_id)
     if employee is None or employee.status == "left":
         raise Unprocessable(
@@ -207,6 +217,7 @@ async def submit(
         status="pending",
         created_by=principal.sub,
     )
+    SAGA.begin(request, LEAVE_APPROVAL)
     session.add(request)
     await session.flush()
     await _event(session, "hr.leave_request.submitted", request)
@@ -214,13 +225,64 @@ async def submit(
 
 
 async def get_visible(
-    session: AsyncSession, request_id: uuid.UUID, people: set[uuid.UUID] | None
+    session: AsyncSession, principal: Principal, request_id: uuid.UUID
 ) -> LeaveRequest:
     """A request the caller may see, or 404."""
+    people = await directory.leave_request_scope(session, principal)
     request = await session.get(LeaveRequest, request_id)
     if request is None or (people is not None and request.employee_id not in people):
         raise not_found("leave request", request_id)
     return request
+
+
+async def visible_requests(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    employee_id: uuid.UUID | None = None,
+    status: str | None = None,
+    leave_type: str | None = None,
+) -> Select[tuple[LeaveRequest]]:
+    """The requests the caller may see (the same rule as :func:`get_visible`), filtered."""
+    query = select(LeaveRequest)
+    people = await directory.leave_request_scope(session, principal)
+    if people is not None:
+        query = query.where(LeaveRequest.employee_id.in_(people))
+    if employee_id:
+        query = query.where(LeaveRequest.employee_id == employee_id)
+    if status:
+        query = query.where(LeaveRequest.status == status)
+    if leave_type:
+        query = query.where(LeaveRequest.leave_type == leave_type)
+    return query
+
+
+async def absences(
+    session: AsyncSession, principal: Principal, day: date, department_id: uuid.UUID | None
+) -> list[tuple[LeaveRequest, str, str | None]]:
+    """Approved leave covering ``day`` (of a department and its sub-departments, or everyone's):
+    each request, the employee's name, and its leave type — only for those who may see that
+    person's leave requests. Every employee may ask; a caller who is none gets 403."""
+    if not principal.has_role("hr", "admin", "auditor", "gm") and principal.employee_id is None:
+        raise Forbidden("only employees see who is away", code="forbidden")
+    query = (
+        select(LeaveRequest, Employee.name)
+        .join(Employee, Employee.id == LeaveRequest.employee_id)
+        .where(
+            LeaveRequest.status.in_(("approved", "cancellation_pending")),
+            LeaveRequest.start_date <= day,
+            LeaveRequest.end_date >= day,
+        )
+    )
+    if department_id is not None:
+        scope = directory.subtree(await directory.departments(session), department_id)
+        query = query.where(Employee.department_id.in_(scope))
+    rows = (await session.execute(query.order_by(Employee.name))).tuples().all()
+    people = await directory.leave_request_scope(session, principal)
+    return [
+        (leave, name, leave.leave_type if people is None or leave.employee_id in people else None)
+        for leave, name in rows
+    ]
 
 
 async def cancel(
@@ -236,7 +298,8 @@ async def cancel(
     A pending request is cancelled only if workflow withdraws its approval: if workflow says
     the approval already ended, the cancellation is rolled back (409
     ``approval_already_completed``) and hr applies the outcome when it arrives, so the two
-    services never disagree.
+    services never disagree. A request whose approval workflow refused to start
+    (``approval_refused``, its days already given back) is simply cancelled.
     """
     if principal.employee_id != request.employee_id and not principal.has_role("hr", "admin"):
         raise Forbidden("only the employee or HR cancels a leave request", code="forbidden")
@@ -251,7 +314,10 @@ async def cancel(
         # publishes at once then waits for this transaction, which it finds cancelled — or,
         # if workflow refuses, finds the request pending again after the rollback.
         await session.flush()
-        await _withdraw_approval(session, workflow, request)
+        await SAGA.withdraw(session, workflow, request, LEAVE_APPROVAL)
+    elif request.status == "approval_refused":
+        request.status = "cancelled"
+        await _event(session, "hr.leave_request.cancelled", request, reason="approval refused")
     elif request.status == "approved" and request.start_date > today:
         await _release(session, request, "used")
         request.status = "cancelled"
@@ -261,7 +327,7 @@ async def cancel(
         )
     elif request.status == "approved":
         request.status = "cancellation_pending"
-        request.cancellation_instance_id = None  # a refused earlier cancellation's is over
+        SAGA.begin(request, CANCELLATION_APPROVAL)  # a refused earlier cancellation's is over
     else:
         raise Conflict(
             f"a {request.status.replace('_', ' ')} leave request cannot be cancelled",
@@ -269,28 +335,6 @@ async def cancel(
         )
     await session.flush()
     return request
-
-
-async def _withdraw_approval(
-    session: AsyncSession, workflow: ServiceClient, request: LeaveRequest
-) -> None:
-    instance_id = request.workflow_instance_id
-    if instance_id is None:
-        # Its start may have reached workflow without hr hearing back: asking again with the
-        # same key returns that instance (or starts it) so it can be withdrawn, never orphaned.
-        instance_id = await approvals.request_instance(session, workflow, request, SUBJECT_TYPE)
-        if instance_id is None:
-            return  # workflow refused to start it: there is nothing to withdraw
-        request.workflow_instance_id = instance_id
-    if await approvals.withdraw(workflow, instance_id):
-        return
-    status = await approvals.instance_status(workflow, instance_id)
-    raise Conflict(
-        f"the approval has already ended in workflow ({status or 'completed'}); hr applies its "
-        "outcome shortly — read the request again, then cancel it if it was approved",
-        code="approval_already_completed",
-        approval_status=status,
-    )
 
 
 async def _release(session: AsyncSession, request: LeaveRequest, column: str) -> None:
@@ -317,52 +361,95 @@ async def _move_to_used(session: AsyncSession, request: LeaveRequest) -> None:
     held.used += request.days
 
 
-async def apply_outcome(session: AsyncSession, event: EventEnvelope) -> None:
-    """``workflow.instance.completed`` for one of hr's leave subjects: apply it (exactly once —
-    the consumer's cursor moves in this same transaction)."""
-    subject = event.data.get("subject", {})
-    if event.type != "workflow.instance.completed" or subject.get("service") != "hr":
-        return
-    # Locked: a cancel that is asking workflow to withdraw this approval right now is waited
-    # for, and its outcome read, instead of being overwritten.
-    request = await session.get(LeaveRequest, uuid.UUID(subject["id"]), with_for_update=True)
-    if request is None:
-        return  # not hr's request (hr commits a request before its approval starts)
-    instance_id = uuid.UUID(str(event.data.get("instance_id") or event.subject.id))
-    outcome = event.data.get("outcome")
-    now = utcnow()
-    if subject.get("type") == SUBJECT_TYPE and request.status == "pending":
-        if request.workflow_instance_id not in (None, instance_id):
-            return  # an instance the request does not wait for
-        request.workflow_instance_id = instance_id  # known now even if the start's answer was lost
-        if outcome == "approved":
-            await _move_to_used(session, request)
-            request.status = "approved"
-            request.decided_at = now
-            await _event(session, "hr.leave_request.approved", request)
-        elif outcome in ("rejected", "withdrawn"):
-            await _release(session, request, "pending")
-            request.status = "rejected" if outcome == "rejected" else "withdrawn"
-            request.decided_at = now
-            await _event(
-                session,
-                "hr.leave_request.rejected"
-                if outcome == "rejected"
-                else "hr.leave_request.cancelled",
-                request,
-                reason=outcome,
-            )
-    elif subject.get("type") == CANCELLATION_TYPE and request.status == "cancellation_pending":
-        if request.cancellation_instance_id not in (None, instance_id):
-            return
-        request.cancellation_instance_id = instance_id
-        if outcome == "approved":
-            await _release(session, request, "used")
-            request.status = "cancelled"
-            request.decided_at = now
-            await _event(
-                session, "hr.leave_request.cancelled", request, reason="cancellation approved"
-            )
-        else:
-            request.status = "approved"
-    await session.flush()
+# ---- the approvals, on the kit saga ------------------------------------------------------
+
+
+async def _describe(session: AsyncSession, request: LeaveRequest) -> StartRequest:
+    employee = await session.get(Employee, request.employee_id)
+    kind = await session.scalar(select(LeaveType).where(LeaveType.code == request.leave_type))
+    if employee is None or kind is None:
+        raise ServiceUnavailable("the employee or leave type of this request is unknown to hr")
+    cancellation = request.status == "cancellation_pending"
+    return StartRequest(
+        requester_employee_id=employee.id,
+        title=(
+            f"撤销请假：{employee.name} {request.days} 天"
+            if cancellation
+            else f"{employee.name} {kind.name} {request.days} 天"
+        ),
+        summary=f"{request.start_date} – {request.end_date}: {request.reason}",
+        data={"days": float(request.days), "leave_type": kind.code, "cancellation": cancellation},
+    )
+
+
+async def _approved(session: AsyncSession, request: LeaveRequest) -> None:
+    await _move_to_used(session, request)
+    await _decide(session, request, "approved", "hr.leave_request.approved")
+
+
+async def _rejected(session: AsyncSession, request: LeaveRequest) -> None:
+    await _release(session, request, "pending")
+    await _decide(session, request, "rejected", "hr.leave_request.rejected", reason="rejected")
+
+
+async def _withdrawn(session: AsyncSession, request: LeaveRequest) -> None:
+    await _release(session, request, "pending")
+    await _decide(session, request, "withdrawn", "hr.leave_request.cancelled", reason="withdrawn")
+
+
+async def _refused(session: AsyncSession, request: LeaveRequest) -> None:
+    """workflow will never start this approval (say, no approver for the employee): the days
+    come back and the request ends ``approval_refused``."""
+    await _release(session, request, "pending")
+    await _decide(
+        session,
+        request,
+        "approval_refused",
+        "hr.leave_request.rejected",
+        reason="approval refused by workflow",
+    )
+
+
+async def _cancellation_approved(session: AsyncSession, request: LeaveRequest) -> None:
+    await _release(session, request, "used")
+    await _decide(
+        session, request, "cancelled", "hr.leave_request.cancelled", reason="cancellation approved"
+    )
+
+
+async def _cancellation_not_approved(session: AsyncSession, request: LeaveRequest) -> None:
+    request.status = "approved"  # the leave stands; it may be cancelled again
+
+
+async def _decide(
+    session: AsyncSession, request: LeaveRequest, status: str, event_type: str, **extra: Any
+) -> None:
+    request.status = status
+    request.decided_at = utcnow()
+    await _event(session, event_type, request, **extra)
+
+
+LEAVE_APPROVAL: Approval[LeaveRequest] = Approval(
+    subject_type=SUBJECT_TYPE,
+    definition_key="leave",
+    instance_attr="workflow_instance_id",
+    is_open=lambda request: request.status == "pending",
+    describe=_describe,
+    outcomes={"approved": _approved, "rejected": _rejected, "withdrawn": _withdrawn},
+    refused=_refused,
+)
+CANCELLATION_APPROVAL: Approval[LeaveRequest] = Approval(
+    subject_type=CANCELLATION_TYPE,
+    definition_key="leave",
+    instance_attr="cancellation_instance_id",
+    is_open=lambda request: request.status == "cancellation_pending",
+    describe=_describe,
+    outcomes={
+        "approved": _cancellation_approved,
+        "rejected": _cancellation_not_approved,
+        "withdrawn": _cancellation_not_approved,
+    },
+    refused=_cancellation_not_approved,
+    repeatable=True,  # a leave may be asked to be cancelled again after a refusal
+)
+SAGA = ApprovalSaga("hr", LeaveRequest, [LEAVE_APPROVAL, CANCELLATION_APPROVAL], backoff=Backoff())
