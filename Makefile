@@ -43,7 +43,19 @@ $(ASYNCAPI_STAMP): tools/asyncapi/package.json tools/asyncapi/package-lock.json
 	  npm ci --prefix tools/asyncapi --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
 	else echo "npm is not installed and cannot be installed here: the AsyncAPI validation test will be skipped"; fi
 
-test: $(STAMP) $(BROWSER_STAMP) $(ASYNCAPI_STAMP)
+# The spec linter and the client generators the suite runs on the merged OpenAPI document
+# (tools/clients: npm packages and a venv of its own for openapi-python-client, exact versions).
+CLIENT_TOOLS := tools/clients/.installed
+$(CLIENT_TOOLS): tools/clients/package.json tools/clients/python-constraints.txt $(ASYNCAPI_STAMP) | $(BIN)/python
+	@if command -v npm >/dev/null 2>&1; then \
+	  echo "installing the client tools (npm: redocly, openapi-typescript, typescript; PyPI: openapi-python-client)"; \
+	  npm install --prefix tools/clients --no-audit --no-fund --loglevel=error; \
+	else echo "npm is not installed: the generated-client tests will be skipped"; fi
+	$(BIN)/uv venv -q --allow-existing --python $(BIN)/python tools/clients/.venv
+	$(BIN)/uv pip install -q --python tools/clients/.venv/bin/python -c tools/clients/python-constraints.txt openapi-python-client
+	touch $(CLIENT_TOOLS)
+
+test: $(STAMP) $(BROWSER_STAMP) $(ASYNCAPI_STAMP) $(CLIENT_TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shared gateway officina services bench
@@ -59,4 +71,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.startup
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tools/asyncapi/node_modules
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tools/asyncapi/node_modules tools/clients/node_modules tools/clients/.venv tools/clients/.installed
