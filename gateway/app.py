@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.asyncapi import DEFAULT_HOST, asyncapi_document
 from gateway.auth.api import router as auth_router
+from gateway.auth.directory import OrgDirectory
 from gateway.auth.ratelimit import LoginLimiter, WriteLimiter, limit_writes
 from gateway.auth.revocation import RevocationStore
 from gateway.auth.service import TokenIssuer
@@ -377,6 +378,7 @@ def create_app(settings: GatewaySettings | None = None, keys: KeyRing | None = N
             yield
         finally:
             await reloading.stop()
+            await app.state.org_directory.close()
             await gateway.upstreams.close()
             await engine.dispose()
 
@@ -401,6 +403,7 @@ def create_app(settings: GatewaySettings | None = None, keys: KeyRing | None = N
     app.state.client_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
     app.state.write_limiter = WriteLimiter(settings.write_limit, settings.write_window_seconds)
     app.state.revocations = RevocationStore(gateway.verifier.revocations, settings.access_token_ttl)
+    app.state.org_directory = OrgDirectory(settings.service_url("org"), settings.org_timeout)
     app.state.metrics = Metrics("gateway")
     install_problem_handlers(app)
     _docs_router(app)

@@ -13,6 +13,7 @@ from sqlalchemy import String, cast, select
 
 from gateway.auth import service
 from gateway.auth.addresses import Network, client_address, parse_networks
+from gateway.auth.directory import OrgDirectory
 from gateway.auth.ratelimit import Attempt, Blocked, LoginLimiter
 from gateway.auth.revocation import RevocationStore
 from gateway.auth.schemas import (
@@ -24,17 +25,32 @@ from gateway.auth.schemas import (
     ClientRead,
     ClientUpdate,
     Me,
+    Text,
     TokenResponse,
 )
 from gateway.config import GatewaySettings
 from gateway.db.models import Account, Client
 from shared.contracts.page import Page
 from shared.contracts.principal import Principal
+from shared.contracts.problem import ValidationIssue
 from shared.kit.auth import CurrentPrincipal, require_roles
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.errors import Forbidden, TooManyRequests, not_found
+from shared.kit.errors import (
+    DomainError,
+    Forbidden,
+    TooManyRequests,
+    Unprocessable,
+    not_found,
+)
 from shared.kit.pagination import PageParamsDep, paginate
 from shared.kit.routing import SessionDep, runtime_of, service_router
+
+
+class UnsupportedMediaType(DomainError):
+    """The request body is not in a format the endpoint reads."""
+
+    status, code = 415, "unsupported_media_type"
+
 
 router = service_router(prefix="/api/v1/auth", tags=["auth"])
 Admin = Annotated[Principal, Depends(require_roles())]
@@ -48,6 +64,11 @@ def _issuer(request: Request) -> service.TokenIssuer:
 def _limiter(request: Request, name: str = "login_limiter") -> LoginLimiter:
     limiter: LoginLimiter = getattr(request.app.state, name)
     return limiter
+
+
+def _directory(request: Request) -> OrgDirectory:
+    directory: OrgDirectory = request.app.state.org_directory
+    return directory
 
 
 def _revocations(request: Request) -> RevocationStore:
@@ -94,12 +115,45 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     return client_id, secret
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def _form_encoded(request: Request) -> None:
+    """The token endpoint takes a form (RFC 6749 §4): say so, rather than "field required"."""
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type not in FORM_TYPES:
+        raise UnsupportedMediaType(
+            "the token request must be a form: send it with Content-Type "
+            f"application/x-www-form-urlencoded, not {content_type or 'no content type'} "
+            "(for example grant_type=password&username=…&password=…)",
+            code="form_required",
+            error="invalid_request",
+            accepted=list(FORM_TYPES),
+        )
+
+
+def _refuse_nul(fields: dict[str, str | None]) -> None:
+    bad = [name for name, value in fields.items() if value is not None and "\x00" in value]
+    if bad:
+        raise Unprocessable(
+            f"NUL characters (U+0000) are not allowed in: {', '.join(bad)}",
+            code="nul_character",
+            errors=[
+                ValidationIssue(
+                    loc=["body", name], msg="must not contain NUL characters", type="nul_character"
+                )
+                for name in bad
+            ],
+        )
+
+
 @router.post(
     "/token",
     response_model=TokenResponse,
     response_model_exclude_none=True,
     summary="Get an access token (OAuth2 password, refresh_token or client_credentials grant)",
     openapi_extra={"security": []},
+    dependencies=[Depends(_form_encoded)],
 )
 async def issue_token(
     request: Request,
@@ -115,6 +169,17 @@ async def issue_token(
 ) -> TokenResponse:
     """Exchange credentials for tokens, as RFC 6749 describes; failures answer ``{"error": …}``."""
     response.headers["Cache-Control"] = "no-store"
+    _refuse_nul(
+        {
+            "grant_type": grant_type,
+            "username": username,
+            "password": password,
+            "refresh_token": refresh_token,
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "scope": scope,
+        }
+    )
     issuer = _issuer(request)
     if grant_type == "password":
         if not username or password is None:
@@ -146,6 +211,7 @@ async def issue_token(
         basic = _basic_credentials(request)
         if basic:
             client_id, client_secret = basic
+            _refuse_nul({"client_id": client_id, "client_secret": client_secret})
         if not client_id or not client_secret:
             raise service.OAuthError(
                 "invalid_client", "client_id and client_secret are required", status=401
@@ -169,10 +235,12 @@ async def issue_token(
     )
 
 
-@router.get("/me", response_model=Me, summary="Who am I")
-async def read_me(principal: CurrentPrincipal) -> Me:
-    """The caller's identity as the token states it."""
-    return Me(
+@router.get("/me", response_model=Me, summary="Who am I, with my employee profile")
+async def read_me(request: Request, principal: CurrentPrincipal) -> Me:
+    """The caller's identity as the token states it and, for a person linked to an employee,
+    their profile from org (name, department, position, manager). When org cannot be reached
+    the answer still comes, with the account's own data and ``profile_status: unavailable``."""
+    me = Me(
         sub=principal.sub,
         username=principal.username,
         employee_id=principal.employee_id,
@@ -180,6 +248,12 @@ async def read_me(principal: CurrentPrincipal) -> Me:
         scopes=sorted(principal.scopes),
         client_id=principal.client_id,
     )
+    if principal.employee_id is not None:
+        profile, status = await _directory(request).profile(
+            principal.employee_id, request.headers["authorization"]
+        )
+        me.profile, me.profile_status = profile, status  # type: ignore[assignment]
+    return me
 
 
 @router.post("/logout", status_code=204, summary="End my login session")
@@ -193,10 +267,14 @@ async def logout(request: Request, principal: CurrentPrincipal, session: Session
 
 @router.post("/users", status_code=201, response_model=AccountRead, summary="Create an account")
 async def create_user(
-    payload: AccountCreate, session: SessionDep, _admin: Admin, response: Response
+    payload: AccountCreate, request: Request, session: SessionDep, _admin: Admin, response: Response
 ) -> Account:
-    """A new account (admin only)."""
-    account = await service.create_account(session, payload)
+    """A new account (admin only). An ``employee_id`` must be one org knows (422
+    ``unknown_employee``; 503 when org cannot be asked) and not linked to another account
+    (409 ``employee_has_account``)."""
+    account = await service.create_account(
+        session, payload, _directory(request), request.headers["authorization"]
+    )
     set_etag(response, account.version)
     response.headers["Location"] = f"/api/v1/auth/users/{account.id}"
     return account
@@ -208,7 +286,7 @@ async def list_users(
     _admin: Admin,
     params: PageParamsDep,
     active: bool | None = None,
-    q: str | None = None,
+    q: Annotated[Text | None, Query(max_length=64)] = None,
 ) -> Page[AccountRead]:
     """Accounts, by username unless sorted otherwise (admin only)."""
     query = select(Account)
@@ -249,7 +327,9 @@ async def update_user(
     """Change roles, employee link, active flag or password (admin only; honours If-Match)."""
     account = await service.get_account(session, account_id)
     check_if_match(request, account.version)
-    account = await service.update_account(session, account, payload)
+    account = await service.update_account(
+        session, account, payload, _directory(request), request.headers["authorization"]
+    )
     _revocations(request).note_account(account)
     set_etag(response, account.version)
     return account

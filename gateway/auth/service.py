@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth import secrets
+from gateway.auth.directory import OrgDirectory, OrgUnavailable
 from gateway.auth.schemas import SCOPES, AccountCreate, AccountUpdate, ClientCreate, TokenResponse
 from gateway.config import GatewaySettings
 from gateway.db.models import Account, Client, RefreshToken
@@ -15,7 +17,13 @@ from gateway.keys import KeyRing
 from shared.contracts.ids import new_id
 from shared.contracts.problem import ValidationIssue
 from shared.kit.db import utcnow
-from shared.kit.errors import Conflict, DomainError, Unprocessable, not_found
+from shared.kit.errors import (
+    Conflict,
+    DomainError,
+    ServiceUnavailable,
+    Unprocessable,
+    not_found,
+)
 from shared.kit.tokens import issue_access_token
 
 
@@ -205,11 +213,72 @@ def client_token(issuer: TokenIssuer, client: Client, requested: str | None) -> 
     )
 
 
-async def create_account(session: AsyncSession, payload: AccountCreate) -> Account:
-    """A new account; 409 when the username is taken, 422 for a weak password."""
+async def check_employee_link(
+    session: AsyncSession,
+    directory: OrgDirectory,
+    employee_id: uuid.UUID,
+    authorization: str,
+    account_id: uuid.UUID | None = None,
+) -> None:
+    """An account may name only an employee org knows, and no other account may name them.
+
+    409 ``employee_has_account`` when another account has the employee, 422
+    ``unknown_employee`` when org does not know them, 503 ``org_unavailable`` when org
+    cannot be asked (nothing is saved unchecked).
+    """
+    taken = await session.scalar(
+        select(Account.username).where(Account.employee_id == employee_id, Account.id != account_id)
+        if account_id is not None
+        else select(Account.username).where(Account.employee_id == employee_id)
+    )
+    if taken is not None:
+        raise Conflict(
+            f"the employee {employee_id} already has an account ({taken!r})",
+            code="employee_has_account",
+        )
+    try:
+        known = await directory.employee(employee_id, authorization)
+    except OrgUnavailable as exc:
+        raise ServiceUnavailable(
+            f"the org service cannot be asked whether employee {employee_id} exists ({exc}); "
+            "try again",
+            code="org_unavailable",
+            service="org",
+            headers={"Retry-After": "5"},
+        ) from exc
+    if known is None:
+        message = f"org knows no employee {employee_id}"
+        raise Unprocessable(
+            message,
+            code="unknown_employee",
+            errors=[
+                ValidationIssue(loc=["body", "employee_id"], msg=message, type="unknown_employee")
+            ],
+        )
+
+
+async def _flush_account(session: AsyncSession) -> None:
+    """Flush, turning a lost race on a unique column into the 409 the check would give."""
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if "employee_id" in str(exc.orig):
+            raise Conflict(
+                "the employee already has an account", code="employee_has_account"
+            ) from exc
+        raise Conflict("the username is taken", code="duplicate_username") from exc
+
+
+async def create_account(
+    session: AsyncSession, payload: AccountCreate, directory: OrgDirectory, authorization: str
+) -> Account:
+    """A new account; 409 when the username or the employee is taken, 422 for a weak password
+    or an employee org does not know, 503 when org cannot be asked."""
     _password_issues(payload.password, payload.username)
     if await find_account(session, payload.username):
         raise Conflict(f"the username {payload.username!r} is taken", code="duplicate_username")
+    if payload.employee_id is not None:
+        await check_employee_link(session, directory, payload.employee_id, authorization)
     account = Account(
         username=payload.username,
         password_hash=await secrets.hash_password(payload.password),
@@ -218,7 +287,7 @@ async def create_account(session: AsyncSession, payload: AccountCreate) -> Accou
         active=payload.active,
     )
     session.add(account)
-    await session.flush()
+    await _flush_account(session)
     return account
 
 
@@ -231,7 +300,11 @@ async def get_account(session: AsyncSession, account_id: uuid.UUID) -> Account:
 
 
 async def update_account(
-    session: AsyncSession, account: Account, payload: AccountUpdate
+    session: AsyncSession,
+    account: Account,
+    payload: AccountUpdate,
+    directory: OrgDirectory,
+    authorization: str,
 ) -> Account:
     """Apply an admin's changes; deactivating or resetting the password ends the account's sessions.
 
@@ -251,8 +324,12 @@ async def update_account(
         roles = sorted(set(changes["roles"]))
         revoke = revoke or roles != sorted(account.roles)
         account.roles = roles
-    if "employee_id" in changes:
-        revoke = revoke or changes["employee_id"] != account.employee_id
+    if "employee_id" in changes and changes["employee_id"] != account.employee_id:
+        if changes["employee_id"] is not None:
+            await check_employee_link(
+                session, directory, changes["employee_id"], authorization, account.id
+            )
+        revoke = True
         account.employee_id = changes["employee_id"]
     if changes.get("active") is not None:
         revoke = revoke or (account.active and not changes["active"])
@@ -262,7 +339,7 @@ async def update_account(
     if revoke:
         account.token_generation += 1
         account.tokens_revoked_at = utcnow()
-    await session.flush()
+    await _flush_account(session)
     return account
 
 

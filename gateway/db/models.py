@@ -29,7 +29,8 @@ class Account(IdMixin, TimestampMixin, VersionedMixin, Audited, Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
-    employee_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    # One account per employee (NULLs, accounts of no employee, do not clash).
+    employee_id: Mapped[uuid.UUID | None] = mapped_column(default=None, unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
     # Raised whenever the account's access tokens must stop working at once (roles, employee

@@ -116,6 +116,18 @@ async def _openapi(request: Request) -> Response:
     )
 
 
+# A fake org directory: tests put org's JSON answers here by their path below /api/v1/org/
+# ("employees/<id>", "departments/<id>", "positions/<id>", "employees/<id>/managers").
+FAKE_ORG: dict[str, Any] = {}
+
+
+async def _org(request: Request) -> Response:
+    found = FAKE_ORG.get(request.path_params["rest"])
+    if found is None:
+        return JSONResponse({"status": 404, "code": "not_found"}, status_code=404)
+    return JSONResponse(found)
+
+
 def upstream_app() -> Starlette:
     """Answers every service's prefix: echo, slow, large, readyz and an OpenAPI document."""
     return Starlette(
@@ -127,6 +139,7 @@ def upstream_app() -> Starlette:
             Route("/api/v1/{service}/events", _slow),
             Route("/api/v1/{service}/large", _large),
             Route("/api/v1/{service}/echo{rest:path}", _echo, methods=ALL_METHODS),
+            Route("/api/v1/org/{rest:path}", _org),
         ]
     )
 

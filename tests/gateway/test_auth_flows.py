@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from shared.kit.testing import bearer
-from tests.gateway.conftest import GatewayUnderTest
+from tests.gateway.conftest import FAKE_ORG, GatewayUnderTest
 from tests.platform_runner import ADMIN_PASSWORD
 
 TOKEN = "/api/v1/auth/token"
@@ -166,6 +166,7 @@ async def test_deactivating_an_account_refuses_its_logins_and_ends_its_sessions(
 
 async def test_me_describes_a_person(gateway: GatewayUnderTest) -> None:
     employee_id = uuid.uuid4()
+    FAKE_ORG[f"employees/{employee_id}"] = {"id": str(employee_id), "name": "Frank"}
     account = await gateway.create_user(
         "frank",
         password="franks-passphrase",
@@ -177,13 +178,16 @@ async def test_me_describes_a_person(gateway: GatewayUnderTest) -> None:
     me = await gateway.client.get(ME, headers=bearer(tokens["access_token"]))
 
     assert me.status_code == 200
-    assert me.json() == {
+    body = me.json()
+    assert body.pop("profile")["name"] == "Frank"
+    assert body == {
         "sub": account["id"],
         "username": "frank",
         "employee_id": str(employee_id),
         "roles": ["employee", "hr"],
         "scopes": [],
         "client_id": None,
+        "profile_status": "complete",
     }
 
 
@@ -201,6 +205,8 @@ async def test_me_describes_a_client(gateway: GatewayUnderTest) -> None:
         "roles": [],
         "scopes": ["hr:write", "org:read"],
         "client_id": client["client_id"],
+        "profile": None,
+        "profile_status": "no_employee",
     }
 
 

@@ -151,3 +151,71 @@ def test_changing_roles_ends_the_old_tokens_and_a_new_login_carries_the_new_role
     assert works(http, fresh) == 200
     assert http.get(f"{AUTH}/me", headers=fresh).json()["roles"] == ["employee"]
     eventually_refused_by_the_service(platform, token)
+
+
+def hire(http: httpx.Client, admin: dict[str, str], name: str, **fields: object) -> dict[str, str]:
+    departments = http.get("/api/v1/org/departments", headers=admin).json()["items"]
+    number = f"AU-{uuid.uuid4().hex[:6]}"
+    created = http.post(
+        "/api/v1/org/employees",
+        json={
+            "employee_number": number,
+            "name": name,
+            "email": f"{number.lower()}@example.cn",
+            "department_id": {d["code"]: d for d in departments}["RND"]["id"],
+            "hire_date": "2024-03-01",
+            **fields,
+        },
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    employee: dict[str, str] = created.json()
+    return employee
+
+
+def test_accounts_name_employees_org_knows_once_and_me_shows_their_profile(
+    http: httpx.Client, admin: dict[str, str]
+) -> None:
+    manager = hire(http, admin, "王经理")
+    employee = hire(http, admin, "陈小红", manager_id=manager["id"])
+    username, password = f"chen-{uuid.uuid4().hex[:6]}", f"pw-{uuid.uuid4().hex}"
+    account = {"username": username, "password": password}
+
+    unknown = http.post(
+        f"{AUTH}/users", json={**account, "employee_id": str(uuid.uuid4())}, headers=admin
+    )
+    linked = http.post(
+        f"{AUTH}/users", json={**account, "employee_id": employee["id"]}, headers=admin
+    )
+    again = http.post(
+        f"{AUTH}/users",
+        json={"username": f"{username}-2", "password": password, "employee_id": employee["id"]},
+        headers=admin,
+    )
+
+    assert unknown.status_code == 422 and unknown.json()["code"] == "unknown_employee"
+    assert linked.status_code == 201, linked.text
+    assert again.status_code == 409 and again.json()["code"] == "employee_has_account"
+    me = http.get(f"{AUTH}/me", headers=access_token(http, username, password)).json()
+    assert me["profile_status"] == "complete"
+    assert me["profile"]["name"] == "陈小红"
+    assert me["profile"]["department"]["id"] == employee["department_id"]
+    assert me["profile"]["department"]["name"]
+    assert me["profile"]["manager"] == {"id": manager["id"], "name": "王经理"}
+
+
+def test_a_json_login_is_told_to_send_a_form(http: httpx.Client) -> None:
+    answer = http.post(
+        f"{AUTH}/token",
+        json={"grant_type": "password", "username": "admin", "password": ADMIN_PASSWORD},
+    )
+
+    assert answer.status_code == 415
+    assert "application/x-www-form-urlencoded" in answer.json()["detail"]
+
+
+def test_a_nul_in_the_login_form_is_422(http: httpx.Client) -> None:
+    answer = login(http, "ad\x00min", ADMIN_PASSWORD)
+
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")

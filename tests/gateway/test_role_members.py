@@ -2,16 +2,23 @@
 
 import uuid
 
-from tests.gateway.conftest import GatewayUnderTest
+from tests.gateway.conftest import FAKE_ORG, GatewayUnderTest
 from tests.problems import assert_problem
 
 ROLE_MEMBERS = "/api/v1/auth/role-members"
 
 
+def known_employee() -> uuid.UUID:
+    """An employee id the fake org knows (accounts may only name those)."""
+    employee_id = uuid.uuid4()
+    FAKE_ORG[f"employees/{employee_id}"] = {"id": str(employee_id), "name": "someone"}
+    return employee_id
+
+
 async def test_role_members_are_the_active_linked_accounts_holding_the_role(
     gateway: GatewayUnderTest,
 ) -> None:
-    finance, other_finance, inactive, unlinked = (uuid.uuid4() for _ in range(4))
+    finance, other_finance, inactive, unlinked = (known_employee() for _ in range(4))
     await gateway.create_user("fei", roles=("finance", "employee"), employee_id=str(finance))
     await gateway.create_user("fiona", roles=("finance",), employee_id=str(other_finance))
     await gateway.create_user("gone", roles=("finance",), employee_id=str(inactive), active=False)
@@ -27,7 +34,7 @@ async def test_role_members_are_the_active_linked_accounts_holding_the_role(
 
 
 async def test_a_service_client_may_list_role_members(gateway: GatewayUnderTest) -> None:
-    member = uuid.uuid4()
+    member = known_employee()
     await gateway.create_user("logi", roles=("logistics",), employee_id=str(member))
     client = gateway.mint(
         (), principal_type="client", scopes=["workflow:read"], client_id="svc-workflow"
