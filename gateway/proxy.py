@@ -25,12 +25,12 @@ from shared.kit.errors import problem_response
 
 log = logging.getLogger("officina.gateway.proxy")
 
+# Headers about one connection, not the message (RFC 9110 §7.6.1); ``proxy-*`` are dropped by
+# prefix. Content-Length and Transfer-Encoding are set again for each hop, Host by the client.
 HOP_BY_HOP = frozenset(
     {
         "connection",
         "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
         "te",
         "trailer",
         "trailers",
@@ -53,7 +53,12 @@ def _connection_listed(values: list[str]) -> set[str]:
     return {token.strip().lower() for value in values for token in value.split(",")} - {""}
 
 
-_DROPPED = HOP_BY_HOP | {"x-request-id"}
+# Not sent on: the gateway sets its own request id, and it has dealt with ``Expect`` itself
+# (its server answers 100 Continue when the body is read; a service's 100 would only be one
+# more interim answer on the way back).
+_DROPPED_REQUEST = HOP_BY_HOP | {"x-request-id", "expect"}
+# Not relayed: the gateway's server writes its own Date and Server on every answer.
+_DROPPED_RESPONSE = HOP_BY_HOP | {"date", "server"}
 
 
 class _BodyLimit:
@@ -141,7 +146,7 @@ class Upstreams:
     async def forward(self, service: str, request: Request, request_id: str) -> Response:
         """Send ``request`` on to ``service`` and relay the answer."""
         scope = request.scope
-        headers = _end_to_end_raw(scope["headers"])
+        headers = _end_to_end_raw(scope["headers"], _DROPPED_REQUEST_RAW)
         headers.append((b"x-request-id", request_id.encode("latin-1")))
         client = request.client.host if request.client else ""
         forwarded_for = header(headers, b"x-forwarded-for")
@@ -190,7 +195,7 @@ class Upstreams:
             if body_limit.exceeded:
                 return _too_large(request, self.max_body)
             return _unavailable(request, service, exc)
-        response_headers = _end_to_end_raw(upstream.headers)
+        response_headers = _end_to_end_raw(upstream.headers, _DROPPED_RESPONSE_RAW)
         if upstream.content_length is not None and upstream.content_length <= BUFFER_LIMIT:
             try:
                 body = await upstream.read()
@@ -234,18 +239,24 @@ def _too_large(request: Request, limit: int) -> Response:
     )
 
 
-_DROPPED_RAW = frozenset(name.encode("latin-1") for name in _DROPPED)
+_DROPPED_REQUEST_RAW = frozenset(name.encode("latin-1") for name in _DROPPED_REQUEST)
+_DROPPED_RESPONSE_RAW = frozenset(name.encode("latin-1") for name in _DROPPED_RESPONSE)
 
 
-def _end_to_end_raw(headers: Sequence[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """Raw response ``headers`` (names lower-cased) without hop-by-hop ones, those named in
-    ``Connection`` included: what ``_end_to_end`` does, without decoding every header."""
+def _end_to_end_raw(
+    headers: Sequence[tuple[bytes, bytes]], dropped: frozenset[bytes]
+) -> list[tuple[bytes, bytes]]:
+    """Raw ``headers`` (names lower-cased) without ``dropped`` ones, ``Proxy-*`` ones and
+    those a ``Connection`` header names (hop-by-hop), without decoding every header."""
     kept = [(name.lower(), value) for name, value in headers]
     connection = [value.decode("latin-1") for name, value in kept if name == b"connection"]
-    dropped = _DROPPED_RAW
     if connection:
         dropped = dropped | {name.encode("latin-1") for name in _connection_listed(connection)}
-    return [(name, value) for name, value in kept if name not in dropped]
+    return [
+        (name, value)
+        for name, value in kept
+        if name not in dropped and not name.startswith(b"proxy-")
+    ]
 
 
 class _StreamedUpstream(StreamingResponse):

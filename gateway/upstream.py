@@ -57,16 +57,20 @@ class _Connection(asyncio.Protocol):
         self.idle_since = 0.0
         self.head_done: asyncio.Future[None] | None = None
         self._begin()
+        self.in_exchange = False
         self._drain: asyncio.Future[None] | None = None
         self._reading_paused = False
 
     def _begin(self) -> None:
+        self.in_exchange = True
+        self.interim = False
         self.status = 0
         self.headers: list[tuple[bytes, bytes]] = []
         self.chunks: collections.deque[bytes] = collections.deque()
         self.buffered = 0
         self.complete = False
         self.error: UpstreamError | None = None
+        self._unexpected = False
         self.received_any = False
         self.keep_alive = False
         self._waiter: asyncio.Future[None] | None = None
@@ -79,10 +83,16 @@ class _Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.received_any = True
+        if not self.in_exchange:
+            # Bytes on an idle connection answer no request of ours: the connection can no
+            # longer be trusted to pair answers with requests.
+            self.close()
+            return
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError as exc:
-            self._fail(ResponseBroken(f"the service sent a malformed answer: {exc}"))
+            if not self._unexpected:
+                self._fail(ResponseBroken(f"the service sent a malformed answer: {exc}"))
             self.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -102,11 +112,26 @@ class _Connection(asyncio.Protocol):
 
     # --- httptools callbacks ------------------------------------------------------------------
 
+    def on_message_begin(self) -> None:
+        if self.complete:
+            # A second answer to one request: it belongs to no request. Raising stops the
+            # parser here (``data_received`` closes the connection); the answer already
+            # read stays intact.
+            self._unexpected = True
+            raise ResponseBroken("the service sent more than one answer")
+
     def on_header(self, name: bytes, value: bytes) -> None:
         self.headers.append((name.lower(), value))
 
     def on_headers_complete(self) -> None:
-        self.status = self.parser.get_status_code()
+        status = self.parser.get_status_code()
+        if 100 <= status < 200:
+            # An interim answer (100 Continue, 103 Early Hints…): not the answer to relay.
+            # The final one follows on this connection; read on to it.
+            self.interim = True
+            self.headers = []
+            return
+        self.status = status
         # Asked now: once the message is complete the parser has forgotten its headers.
         self.keep_alive = self.parser.should_keep_alive()
         if self.head_done is not None and not self.head_done.done():
@@ -121,6 +146,9 @@ class _Connection(asyncio.Protocol):
         self._wake()
 
     def on_message_complete(self) -> None:
+        if self.interim:
+            self.interim = False
+            return
         self.complete = True
         self._wake()
 
@@ -133,14 +161,33 @@ class _Connection(asyncio.Protocol):
     def _fail(self, error: UpstreamError) -> None:
         if self.error is None:
             self.error = error
+        # A result, not an exception: ``wait_head`` raises ``self.error``. An exception set
+        # on a future nobody awaits any more (the request already failed on its body) would
+        # be logged as "Future exception was never retrieved".
         if self.head_done is not None and not self.head_done.done():
-            self.head_done.set_exception(error)
+            self.head_done.set_result(None)
         self._wake()
 
     def close(self) -> None:
         self.closed = True
         if self.transport is not None:
             self.transport.close()
+
+    def ended_cleanly(self) -> bool:
+        """Whether the exchange ended so that the next one can follow on this connection:
+        the whole answer read, nothing after it, no error, and the service keeps it open.
+        Anything else (a body left unread, a timeout, a cancelled request, bytes after the
+        answer) closes the connection: reusing it could hand one caller's answer to the
+        next request."""
+        self.in_exchange = False
+        return (
+            self.complete
+            and not self.closed
+            and self.keep_alive
+            and self.error is None
+            and not self._unexpected
+            and not self.chunks
+        )
 
     async def send(self, head: bytes, body: Body) -> None:
         """Write the request (head, then the body as it comes)."""
@@ -170,6 +217,8 @@ class _Connection(asyncio.Protocol):
                 await self.head_done
         except TimeoutError:
             raise UpstreamTimeout("no answer in time") from None
+        if self.status == 0:
+            raise self.error or ResponseBroken("the service sent no answer")
 
     async def next_chunk(self, seconds: float) -> bytes | None:
         """The next piece of the body, or None at its end."""
@@ -233,13 +282,7 @@ class UpstreamResponse:
         connection, self._connection = self._connection, None
         if connection is None:
             return
-        reusable = (
-            connection.complete
-            and not connection.closed
-            and self._method != "HEAD"
-            and connection.keep_alive
-        )
-        self._pool.done_with(connection, reusable)
+        self._pool.done_with(connection, connection.ended_cleanly() and self._method != "HEAD")
 
 
 class UpstreamPool:
