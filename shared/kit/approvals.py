@@ -409,10 +409,13 @@ class ApprovalSaga(Generic[R]):
         """Handler of ``workflow.instance.completed``: apply the outcome to the record waiting
         for it (exactly once — use it with ``FeedConsumer``/``apply_event``, whose cursor moves
         in this same transaction; an outcome for a record no longer waiting changes nothing)."""
-        if event.type != COMPLETED:
+        subject = event.data.get("subject")
+        if event.type != COMPLETED or not isinstance(subject, dict):
             return
-        # Typed by its contract: an event that does not match raises, so the consumer retries
-        # it (and logs why) rather than skipping an outcome.
+        if subject.get("service") != self.service or subject.get("type") not in self.approvals:
+            return  # another service's approval: not this saga's to read
+        # Typed by its contract: an event of ours that does not match raises, so the consumer
+        # retries it (and logs why) rather than skipping an outcome.
         completed = parse_event_as(event, InstanceCompleted)
         approval = self.approvals.get(completed.subject.type)
         if completed.subject.service != self.service or approval is None:

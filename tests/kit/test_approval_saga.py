@@ -15,9 +15,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from shared.contracts.events import EventContractError
 from shared.kit.approvals import ApprovalSweeper, Backoff
 from shared.kit.audit import history
-from shared.kit.consumer import apply_event
+from shared.kit.consumer import apply_event, read_cursor
 from shared.kit.db import create_engine_for, ensure_schema, utcnow
 from shared.kit.runtime import ServiceRuntime
 from shared.kit.testing import FakeWorkflow, TokenMinter, bearer
@@ -325,3 +326,17 @@ def test_begin_marks_the_record_awaiting_its_approval() -> None:
     assert SAGA.awaited(request) is APPROVAL
     request.status = "cancelled"
     assert SAGA.awaited(request) is None
+
+
+async def test_an_outcome_of_ours_that_breaks_its_contract_is_not_skipped(sample: Sample) -> None:
+    """The consumer stops at it (and retries, logging why) instead of losing an outcome."""
+    created = await sample.ask()
+    event = sample.workflow.completed(created["instance_id"], "approved")
+    broken = event.model_copy(update={"data": {**event.data, "outcome": "maybe"}})
+
+    with pytest.raises(EventContractError):
+        await apply_event(sample.runtime, "outcomes", broken, SAGA.apply_outcome)
+
+    async with sample.runtime.sessionmaker() as session:
+        assert await read_cursor(session, sample.runtime, "outcomes") == 0
+    assert (await sample.read(created["id"])).status == "pending"
