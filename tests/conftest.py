@@ -28,10 +28,6 @@ POSTGRES_URL = os.environ.get(
     "OFFICINA_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 TEST_DB = os.environ.get("OFFICINA_TEST_DB", "sqlite")
-# How long a test waits, at least, for something that is to happen soon (a consumer catching
-# up, a saga settling). Waiting ends as soon as it happens, so a generous limit costs nothing
-# on an idle machine and spares a busy one from failures that are only about speed.
-PATIENCE = float(os.environ.get("OFFICINA_TEST_PATIENCE", "60"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -193,7 +193,13 @@ class WriteLimiter:
 
 
 def limit_writes(limiter: WriteLimiter, principal: Principal) -> None:
-    """Count a write by ``principal``; 429 with ``Retry-After`` beyond its allowance."""
+    """Count a write by ``principal``; 429 with ``Retry-After`` beyond its allowance.
+
+    The services' own built-in clients (``svc-<service>``) are not limited: their writes are
+    the platform's work on behalf of callers already counted.
+    """
+    if principal.kind == "client" and (principal.client_id or "").startswith("svc-"):
+        return
     wait = limiter.take(principal.sub)
     if wait:
         raise TooManyRequests(

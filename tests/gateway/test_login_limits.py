@@ -281,3 +281,20 @@ async def test_writes_beyond_a_callers_allowance_are_429_with_retry_after(
         assert answer.status_code == 429, method
     assert (await gateway.client.get("/api/v1/org/echo", headers=alice)).status_code == 200
     assert (await gateway.client.post("/api/v1/org/echo", headers=bob)).status_code == 200
+
+
+async def test_the_services_own_clients_are_not_write_limited(make_gateway: MakeGateway) -> None:
+    gateway = await make_gateway(write_limit=1, write_window_seconds=3600)
+    service = bearer(
+        gateway.mint(
+            (),
+            subject="client:svc-hr",
+            principal_type="client",
+            client_id="svc-hr",
+            scopes=["workflow:write"],
+        )
+    )
+
+    for _ in range(3):
+        answer = await gateway.client.post("/api/v1/workflow/echo", headers=service)
+        assert answer.status_code == 200

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from services.hr.domain.entitlement import annual_leave_entitlement
-from tests.conftest import PATIENCE, POSTGRES_URL, TEST_DB
+from tests.conftest import POSTGRES_URL, TEST_DB
 from tests.platform_runner import ADMIN_PASSWORD, RunningPlatform, start_platform
 
 PASSWORD = "a-long-enough-secret-42"
@@ -36,7 +36,6 @@ def eventually(
     probe: Callable[[], Any], *, within: float, every: float = 0.05, what: str = "the condition"
 ) -> Any:
     """Call ``probe`` until it returns something truthy; fail after ``within`` seconds."""
-    within = max(within, PATIENCE)  # a busy machine is slow, not wrong
     deadline = time.monotonic() + within
     while True:
         result = probe()
