@@ -196,6 +196,17 @@ class Upstreams:
                 return _too_large(request, self.max_body)
             return _unavailable(request, service, exc)
         response_headers = _end_to_end_raw(upstream.headers, _DROPPED_RESPONSE_RAW)
+        length_header = (
+            [(b"content-length", b"%d" % upstream.content_length)]
+            if upstream.content_length is not None
+            else []
+        )
+        if request.method == "HEAD":
+            # No body follows a HEAD answer; its Content-Length is the GET's, relayed as is.
+            upstream.release()
+            response = Response(status_code=upstream.status)
+            response.raw_headers = [*response_headers, *length_header]
+            return response
         if upstream.content_length is not None and upstream.content_length <= BUFFER_LIMIT:
             try:
                 body = await upstream.read()
@@ -208,7 +219,9 @@ class Upstreams:
             response = Response(content=body, status_code=upstream.status)
             response.raw_headers = [*response_headers, (b"content-length", b"%d" % len(body))]
             return response
-        return _StreamedUpstream(upstream, response_headers)
+        # A large answer keeps its length (the client sees the same framing as from the
+        # service, and a cut-short answer is seen as one); one without a length goes chunked.
+        return _StreamedUpstream(upstream, [*response_headers, *length_header])
 
 
 def _timed_out(request: Request, service: str) -> Response:

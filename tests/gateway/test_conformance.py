@@ -9,6 +9,7 @@ exactly as a client sees them.
 
 import json
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from tests.conftest import POSTGRES_URL, TEST_DB
 from tests.platform_runner import RunningPlatform, start_platform
 
 TIMEOUT = 20.0
+# The gateway's body limit on this platform (small, so that bodies at it are quick to send).
+LIMIT = 64 * 1024
 
 
 @dataclass
@@ -144,6 +147,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPlatfo
     running = start_platform(
         tmp_path_factory.mktemp("platform"),
         postgres_url=POSTGRES_URL if TEST_DB == "postgresql" else None,
+        extra_env={"OFFICINA_MAX_BODY_BYTES": str(LIMIT)},
         timeout=180.0,
     )
     yield running
@@ -230,3 +234,184 @@ def test_date_and_server_are_sent_once(platform: RunningPlatform, auth: dict[str
     ):
         assert len(reply.values("date")) == 1, reply.headers
         assert len(reply.values("server")) == 1, reply.headers
+
+
+# --- bodies ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["fixed-length", "chunked"])
+def test_request_bodies_of_either_framing_arrive_whole(
+    base: str, auth: dict[str, str], chunked: bool
+) -> None:
+    name = f"framed {uuid.uuid4().hex[:8]}"
+
+    reply = call(
+        base,
+        "POST",
+        "/api/v1/org/parties",
+        headers={**auth, **JSON},
+        body=party_body(name, 20_000),
+        chunked=chunked,
+    )
+
+    assert reply.status == 201, reply
+    assert reply.json()["name"] == name  # type: ignore[index]
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["fixed-length", "chunked"])
+def test_a_body_of_exactly_the_limit_passes_and_one_byte_more_is_a_413_problem(
+    platform: RunningPlatform, auth: dict[str, str], chunked: bool
+) -> None:
+    at_limit = {
+        base: call(
+            base,
+            "POST",
+            "/api/v1/org/parties",
+            headers={**auth, **JSON},
+            body=party_body(f"limit {uuid.uuid4().hex[:8]}", LIMIT),
+            chunked=chunked,
+        )
+        for base in (platform.service_url("org"), platform.url)
+    }
+    over = call(
+        platform.url,
+        "POST",
+        "/api/v1/org/parties",
+        headers={**auth, **JSON},
+        body=party_body("one byte over", LIMIT + 1),
+        chunked=chunked,
+    )
+
+    assert [reply.status for reply in at_limit.values()] == [201, 201]
+    assert over.status == 413, over
+    assert over.values("content-type") == ["application/problem+json"]
+    assert over.json()["code"] == "payload_too_large"  # type: ignore[index]
+    after = call(platform.url, "GET", "/api/v1/org/company", headers=auth)
+    assert after.status == 200
+
+
+def test_answers_keep_their_framing_and_bytes(
+    platform: RunningPlatform, auth: dict[str, str]
+) -> None:
+    for target in ("/api/v1/org/company", "/api/v1/org/openapi.json", "/api/v1/org/parties"):
+        direct = call(platform.service_url("org"), "GET", target, headers=auth)
+        proxied = call(platform.url, "GET", target, headers=auth)
+
+        assert (proxied.status, proxied.body) == (direct.status, direct.body), target
+        assert proxied.values("content-length") == direct.values("content-length"), target
+        assert proxied.values("content-type") == direct.values("content-type"), target
+
+
+# --- methods, clients and connections ----------------------------------------------------------
+
+
+def test_head_gets_the_same_answer_without_a_body_and_the_connection_goes_on(
+    platform: RunningPlatform, auth: dict[str, str]
+) -> None:
+    replies = {}
+    for base in (platform.service_url("org"), platform.url):
+        connection = Connection(base)
+        try:
+            head = connection.request("HEAD", "/api/v1/org/company", headers=auth)
+            get = connection.request("GET", "/api/v1/org/company", headers=auth)
+        finally:
+            connection.close()
+        assert (head.body, head.error) == (b"", None)
+        assert get.status == 200, get
+        replies[base] = head.status
+
+    assert len(set(replies.values())) == 1, replies
+
+
+def test_a_slow_client_gets_the_same_answer(base: str, auth: dict[str, str]) -> None:
+    name = f"slow {uuid.uuid4().hex[:8]}"
+    body = party_body(name, 4000)
+    parts = urlsplit(base)
+    head = (
+        f"POST /api/v1/org/parties HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+        f"Authorization: {auth['Authorization']}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode()
+    with socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT) as sock:
+        for start in range(0, len(head), 50):  # the head a few bytes at a time…
+            sock.sendall(head[start : start + 50])
+            time.sleep(0.01)
+        for start in range(0, len(body), 1000):  # …and the body in pieces, with pauses
+            sock.sendall(body[start : start + 1000])
+            time.sleep(0.2)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+
+    assert answer.startswith(b"HTTP/1.1 201 "), answer[:200]
+    assert json.dumps(name).encode() in answer
+
+
+def test_a_client_that_hangs_up_mid_body_leaves_the_server_healthy(
+    base: str, auth: dict[str, str]
+) -> None:
+    parts = urlsplit(base)
+    for _ in range(3):
+        with socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT) as sock:
+            sock.sendall(
+                f"POST /api/v1/org/parties HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+                f"Authorization: {auth['Authorization']}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: 50000\r\n\r\n".encode()
+                + b'{"kind": "customer", "name": "never fin'
+            )
+
+    name = f"after hang-ups {uuid.uuid4().hex[:8]}"
+    created = call(
+        base, "POST", "/api/v1/org/parties", headers={**auth, **JSON}, body=party_body(name)
+    )
+    read = call(base, "GET", "/api/v1/org/company", headers=auth)
+
+    assert created.status == 201, created
+    assert created.json()["name"] == name  # type: ignore[index]
+    assert read.status == 200, read
+
+
+def test_a_kept_alive_connection_the_service_closed_is_not_an_error(
+    platform: RunningPlatform, auth: dict[str, str]
+) -> None:
+    """The services close connections idle for 5 s; the gateway's next request must not fail
+    on one (it drops its idle connections before the services do, and resends a read)."""
+    first = call(platform.url, "GET", "/api/v1/org/company", headers=auth)
+    time.sleep(5.5)
+    second = call(platform.url, "GET", "/api/v1/org/company", headers=auth)
+    created = call(
+        platform.url,
+        "POST",
+        "/api/v1/org/parties",
+        headers={**auth, **JSON},
+        body=party_body(f"after idle {uuid.uuid4().hex[:8]}"),
+    )
+
+    assert (first.status, second.status, created.status) == (200, 200, 201)
+
+
+# --- headers -----------------------------------------------------------------------------------
+
+HOP_BY_HOP = {
+    "Connection": "keep-alive, X-Hop-Secret",
+    "X-Hop-Secret": "only for the next hop",
+    "Keep-Alive": "timeout=5",
+    "TE": "trailers",
+    "Proxy-Authorization": "Basic cHJveHk6c2VjcmV0",
+}
+ONCE = ("date", "server", "content-length", "content-type", "connection", "transfer-encoding")
+
+
+def test_hop_by_hop_headers_change_nothing_and_none_is_repeated(
+    base: str, auth: dict[str, str]
+) -> None:
+    reply = call(base, "GET", "/api/v1/org/company", headers={**auth, **HOP_BY_HOP})
+    problem = call(base, "GET", "/api/v1/org/parties/not-a-uuid", headers={**auth, **HOP_BY_HOP})
+
+    assert reply.status == 200, reply
+    assert problem.status in (404, 422), problem
+    for answer in (reply, problem):
+        names = [name for name, _ in answer.headers]
+        for name in ONCE:
+            assert names.count(name) <= 1, (name, answer.headers)
+        assert not {"keep-alive", "proxy-authenticate", "x-hop-secret"} & set(names)

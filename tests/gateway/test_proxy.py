@@ -528,3 +528,15 @@ async def test_openapi_merges_the_services_it_can_reach_and_names_the_others(
     for service in SERVICES:
         assert (f"/api/v1/{service}/echo" in document["paths"]) is (service != "finance")
     assert "finance" in document["info"]["description"].split("service unavailable")[-1]
+
+
+async def test_head_relays_the_length_of_the_answer_it_stands_for(
+    gateway: GatewayUnderTest,
+) -> None:
+    get = await gateway.client.get("/api/v1/org/echo", headers=gateway.admin())
+    head = await gateway.client.head("/api/v1/org/echo", headers=gateway.admin())
+
+    assert head.status_code == 200
+    assert head.content == b""
+    assert int(head.headers["content-length"]) > 0
+    assert head.headers["etag"] == get.headers["etag"]
