@@ -255,8 +255,15 @@ class InboxTask(TaskRead):
     """A pending task with what the approver needs to decide."""
 
     title: str
+    summary: str = Field(description="The request's summary.")
     definition_key: str
     requester_employee_id: uuid.UUID
+    requester_name: str | None = Field(
+        description="The requester's name as org knew it when the request started."
+    )
+    instance_version: int = Field(
+        description="The request's version: send it as `If-Match` with a decision."
+    )
 
 
 class HistoryRead(BaseModel):
@@ -286,6 +293,7 @@ class InstanceRead(BaseModel):
     subject_type: str
     subject_id: str
     requester_employee_id: uuid.UUID
+    requester_name: str | None
     title: str
     summary: str
     data: dict[str, Any]

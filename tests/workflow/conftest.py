@@ -118,6 +118,10 @@ class InMemoryDirectory:
         person = self._by_id(employee_id)
         return person is not None and not person.left
 
+    async def employee_name(self, employee_id: uuid.UUID) -> str | None:
+        person = self._by_id(employee_id)
+        return person.name if person else None
+
 
 def company() -> InMemoryDirectory:
     directory = InMemoryDirectory()

@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -11,6 +11,7 @@ from services.workflow.domain.directory import Directory
 from services.workflow.domain.engine import Context
 from shared.contracts.principal import Principal
 from shared.kit.auth import CurrentPrincipal
+from shared.kit.concurrency import check_if_match
 from shared.kit.errors import Unprocessable
 from shared.kit.routing import SessionDep, runtime_of
 
@@ -30,11 +31,23 @@ def directory_of(request: Request) -> Directory:
 async def engine_context(
     request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> Context:
-    """The engine's context for this request: session, directory, now, actor."""
-    return Context(session, directory_of(request), clock_of(request)(), principal)
+    """The engine's context for this request: session, directory, now, actor, and the
+    ``If-Match`` the engine checks against the instance once it is locked (412 when stale)."""
+
+    def precondition(version: int) -> None:
+        check_if_match(request, version)
+
+    return Context(
+        session, directory_of(request), clock_of(request)(), principal, precondition=precondition
+    )
 
 
 EngineContext = Annotated[Context, Depends(engine_context)]
+
+# What a change that honours ``If-Match`` may also answer (for the OpenAPI document).
+IF_MATCH: dict[int | str, dict[str, Any]] = {
+    412: {"description": "`If-Match` names another version of the request (`version_mismatch`)."}
+}
 
 
 def me(principal: Principal) -> uuid.UUID:

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Query, Request, Response
 from sqlalchemy import or_, select
 
 from services.workflow.api.deps import EngineContext, me, resolve_me
@@ -11,6 +11,7 @@ from services.workflow.db.models import Delegation
 from services.workflow.schemas import DelegationCreate, DelegationRead
 from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
+from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import Conflict, Forbidden, Unprocessable, not_found
 from shared.kit.pagination import PageParamsDep, paginate
 from shared.kit.routing import SessionDep, service_router
@@ -21,7 +22,9 @@ router = service_router(prefix="/api/v1/workflow", tags=["workflow: substitutes"
 @router.post(
     "/delegations", status_code=201, response_model=DelegationRead, summary="Name a substitute"
 )
-async def create_delegation(payload: DelegationCreate, ctx: EngineContext) -> Delegation:
+async def create_delegation(
+    payload: DelegationCreate, ctx: EngineContext, response: Response
+) -> Delegation:
     """While the employee is away, their new tasks go to the substitute (HR and admins may set it for others)."""
     principal = ctx.actor
     assert principal is not None
@@ -43,6 +46,7 @@ async def create_delegation(payload: DelegationCreate, ctx: EngineContext) -> De
     )
     ctx.session.add(delegation)
     await ctx.session.flush()
+    set_etag(response, delegation.version)
     return delegation
 
 
@@ -75,19 +79,29 @@ async def list_delegations(
 
 
 @router.post(
-    "/delegations/{delegation_id}/cancel", response_model=DelegationRead, summary="End a delegation"
+    "/delegations/{delegation_id}/cancel",
+    response_model=DelegationRead,
+    summary="End a delegation",
+    responses={412: {"description": "`If-Match` names another version (`version_mismatch`)."}},
 )
 async def cancel_delegation(
-    delegation_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+    delegation_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> Delegation:
-    """Stop sending new tasks to the substitute (tasks already sent stay with them)."""
+    """Stop sending new tasks to the substitute (tasks already sent stay with them); honours
+    ``If-Match``."""
     delegation = await session.get(Delegation, delegation_id)
     if delegation is None or (
         delegation.employee_id != principal.employee_id and not principal.has_role("admin", "hr")
     ):
         raise not_found("delegation", delegation_id)
+    check_if_match(request, delegation.version)
     if not delegation.active:
         raise Conflict("the delegation has already ended", code="delegation_inactive")
     delegation.active = False
     await session.flush()
+    set_etag(response, delegation.version)
     return delegation

@@ -58,6 +58,8 @@ class Instance(IdMixin, TimestampMixin, VersionedMixin, Audited, Base):
     subject_type: Mapped[str] = mapped_column(String(80))
     subject_id: Mapped[str] = mapped_column(String(80))
     requester_employee_id: Mapped[uuid.UUID]
+    # As org named the requester when the request started (inboxes show it without asking org).
+    requester_name: Mapped[str | None] = mapped_column(String(200), default=None)
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

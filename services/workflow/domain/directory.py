@@ -27,6 +27,10 @@ class Directory(Protocol):
         """True when the employee exists and has not left."""
         ...
 
+    async def employee_name(self, employee_id: uuid.UUID) -> str | None:
+        """The employee's name; None when org does not know them."""
+        ...
+
 
 class OrgDirectory:
     """The directory as org and the gateway serve it."""
@@ -74,3 +78,87 @@ class OrgDirectory:
     async def is_current_employee(self, employee_id: uuid.UUID) -> bool:
         employee = await self.client.get_json(f"/api/v1/org/employees/{employee_id}")
         return employee is not None and employee.get("status") != "left"
+
+    async def employee_name(self, employee_id: uuid.UUID) -> str | None:
+        employee = await self.client.get_json(f"/api/v1/org/employees/{employee_id}")
+        return str(employee["name"]) if employee else None
+
+
+class NotLookedUp(LookupError):
+    """The engine asked a snapshot for someone it was not given: the request changed meanwhile."""
+
+
+class Snapshot:
+    """The answers the engine needs under an instance's lock, looked up before it is taken.
+
+    While open, a question goes to the live directory (org, the gateway) and its answer is kept;
+    once ``frozen`` (the lock is about to be taken), only kept answers are given and any other
+    question raises ``NotLookedUp`` — so a slow or unavailable org can delay a decision but
+    never while it holds a lock.
+    """
+
+    def __init__(self, live: Directory) -> None:
+        self.live = live
+        self.frozen = False
+        self._managers: dict[uuid.UUID, tuple[int, list[uuid.UUID]]] = {}
+        self._heads: dict[tuple[str | None, uuid.UUID], uuid.UUID | None] = {}
+        self._roles: dict[str, list[uuid.UUID]] = {}
+        self._current: dict[uuid.UUID, bool] = {}
+        self._names: dict[uuid.UUID, str | None] = {}
+
+    def freeze(self) -> "Snapshot":
+        """From now on answer only what was looked up."""
+        self.frozen = True
+        return self
+
+    def _miss(self, question: str) -> NotLookedUp:
+        return NotLookedUp(f"{question} was not looked up before the lock")
+
+    async def managers(self, employee_id: uuid.UUID, levels: int) -> list[uuid.UUID]:
+        kept = self._managers.get(employee_id)
+        if kept is not None and (kept[0] >= levels or len(kept[1]) < kept[0]):
+            return kept[1][:levels]
+        if self.frozen:
+            raise self._miss(f"the managers of {employee_id}")
+        chain = await self.live.managers(employee_id, levels)
+        self._managers[employee_id] = (levels, chain)
+        return chain[:levels]
+
+    async def department_head(
+        self, department_code: str | None, employee_id: uuid.UUID
+    ) -> uuid.UUID | None:
+        key = (department_code, employee_id)
+        if key in self._heads:
+            return self._heads[key]
+        if self.frozen:
+            raise self._miss(f"the head of {department_code or 'the department of'} {employee_id}")
+        head = await self.live.department_head(department_code, employee_id)
+        self._heads[key] = head
+        return head
+
+    async def role_members(self, role: str) -> list[uuid.UUID]:
+        if role in self._roles:
+            return list(self._roles[role])
+        if self.frozen:
+            raise self._miss(f"the members of role {role}")
+        members = await self.live.role_members(role)
+        self._roles[role] = list(members)
+        return members
+
+    async def is_current_employee(self, employee_id: uuid.UUID) -> bool:
+        if employee_id in self._current:
+            return self._current[employee_id]
+        if self.frozen:
+            raise self._miss(f"whether {employee_id} is a current employee")
+        current = await self.live.is_current_employee(employee_id)
+        self._current[employee_id] = current
+        return current
+
+    async def employee_name(self, employee_id: uuid.UUID) -> str | None:
+        if employee_id in self._names:
+            return self._names[employee_id]
+        if self.frozen:
+            raise self._miss(f"the name of {employee_id}")
+        name = await self.live.employee_name(employee_id)
+        self._names[employee_id] = name
+        return name

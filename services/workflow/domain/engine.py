@@ -5,7 +5,9 @@ database (instances, tasks, history), so a restart loses nothing.
 """
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,7 +25,7 @@ from services.workflow.db.models import (
     Task,
 )
 from services.workflow.domain import conditions, inbox
-from services.workflow.domain.directory import Directory
+from services.workflow.domain.directory import Directory, NotLookedUp, Snapshot
 from shared.contracts.ids import new_id
 from shared.contracts.principal import Principal
 from shared.kit.errors import Conflict, Forbidden, NotFound, Unprocessable, not_found
@@ -39,12 +41,19 @@ def far_future() -> datetime:
 
 @dataclass
 class Context:
-    """Who acts, when, and how to find people."""
+    """Who acts, when, how to find people, and the version the actor last saw (``If-Match``)."""
 
     session: AsyncSession
     directory: Directory
     now: datetime
     actor: Principal | None = None
+    # Refuses (412) when the instance's version is not the one the actor decided on.
+    precondition: Callable[[int], None] | None = None
+
+    def check_version(self, instance: "Instance") -> None:
+        """Apply the actor's precondition to the instance they change (after it is locked)."""
+        if self.precondition is not None:
+            self.precondition(instance.version)
 
     @property
     def actor_name(self) -> str:
@@ -179,30 +188,135 @@ async def _flush(ctx: Context) -> None:
 # ---- approvers -----------------------------------------------------------------------------
 
 
-async def resolve(ctx: Context, spec: dict[str, Any], requester: uuid.UUID) -> list[uuid.UUID]:
+async def resolve(
+    directory: Directory, spec: dict[str, Any], requester: uuid.UUID
+) -> list[uuid.UUID]:
     """The employees an approver spec names for this requester, at this moment."""
     kind = spec["kind"]
     if kind == "manager":
         level = int(spec.get("level", 1))
-        chain = await ctx.directory.managers(requester, level)
+        chain = await directory.managers(requester, level)
         return [chain[level - 1]] if len(chain) >= level else []
     if kind == "department_head":
-        head = await ctx.directory.department_head(spec.get("department_code"), requester)
+        head = await directory.department_head(spec.get("department_code"), requester)
         return [head] if head else []
     if kind == "role":
-        return await ctx.directory.role_members(spec["role"])
+        return await directory.role_members(spec["role"])
     return [uuid.UUID(str(value)) for value in spec.get("employee_ids", [])]
 
 
 async def _resolve_all(
-    ctx: Context, specs: list[dict[str, Any]], requester: uuid.UUID
+    directory: Directory, specs: list[dict[str, Any]], requester: uuid.UUID
 ) -> list[uuid.UUID]:
     found: list[uuid.UUID] = []
     for spec in specs:
-        for employee_id in await resolve(ctx, spec, requester):
+        for employee_id in await resolve(directory, spec, requester):
             if employee_id not in found:
                 found.append(employee_id)
     return found
+
+
+@dataclass
+class StepApprovers:
+    """Who a step asks, and how that came about."""
+
+    approvers: list[uuid.UUID]
+    requester_skipped: bool
+    routed_to_admin: bool
+
+
+async def step_approvers(
+    directory: Directory, step: dict[str, Any], definition: Definition, requester: uuid.UUID
+) -> StepApprovers:
+    """The approvers of a step for this requester: never the requester; the admins when nobody
+    is left and the step's policy says so."""
+    approvers = await _resolve_all(directory, step["approvers"], requester)
+    skipped = requester in approvers
+    if skipped:
+        approvers.remove(requester)
+    routed = False
+    if not approvers and (step.get("on_empty") or definition.on_empty) == "admin":
+        approvers = [a for a in await directory.role_members("admin") if a != requester]
+        routed = bool(approvers)
+    return StepApprovers(approvers, skipped, routed)
+
+
+def _applies(step: dict[str, Any], data: dict[str, Any]) -> bool:
+    if not step.get("condition"):
+        return True
+    return bool(conditions.evaluate(step["condition"], data))
+
+
+# ---- looking people up before a lock ----------------------------------------------------------
+
+
+async def look_up_steps(
+    snapshot: Snapshot,
+    definition: Definition,
+    requester: uuid.UUID,
+    data: dict[str, Any],
+    start: int,
+) -> None:
+    """Ask the directory now what opening the next step from ``start`` will need to know.
+
+    The same walk ``open_next_step`` makes (conditions, the requester removed, the admins when
+    nobody is left), stopping at the first step that would open.
+    """
+    for step in definition.steps[start:]:
+        try:
+            if not _applies(step, data):
+                continue
+        except conditions.ConditionError:
+            return  # opening the step will refuse the data; nothing to look up
+        if (await step_approvers(snapshot, step, definition, requester)).approvers:
+            return
+
+
+async def prepared(
+    ctx: Context,
+    task_id: uuid.UUID,
+    *,
+    next_steps: bool = False,
+    transfer_to: uuid.UUID | None = None,
+    escalation: bool = False,
+) -> Context:
+    """The context for deciding a task, with everyone the decision may need already looked up.
+
+    Read without a lock: the task's step, its requester and its definition revision never
+    change, so what is looked up now is what the decision will ask under the lock.
+    """
+    task = await ctx.session.get(Task, task_id)
+    if task is None:
+        raise not_found("task", task_id)
+    instance = task.instance
+    snapshot = Snapshot(ctx.directory)
+    if next_steps:
+        definition = await ctx.session.get(Definition, instance.definition_id)
+        assert definition is not None
+        await look_up_steps(
+            snapshot,
+            definition,
+            instance.requester_employee_id,
+            instance.data,
+            task.step_index + 1,
+        )
+    if transfer_to is not None:
+        await snapshot.is_current_employee(transfer_to)
+    if escalation:
+        await snapshot.managers(task.original_assignee_id or task.assignee_employee_id, 1)
+    return replace(ctx, directory=snapshot.freeze())
+
+
+@asynccontextmanager
+async def _changed_meanwhile() -> AsyncIterator[None]:
+    """A question the snapshot cannot answer means the request changed after the look-up."""
+    try:
+        yield
+    except NotLookedUp as exc:
+        raise Conflict(
+            "the request changed while its approvers were looked up; try again",
+            code="concurrent_decision",
+        ) from exc
 
 
 async def substitute_for(
@@ -339,7 +453,7 @@ async def open_next_step(
     index = start
     while index < len(steps):
         step = steps[index]
-        if step.get("condition") and not conditions.evaluate(step["condition"], instance.data):
+        if not _applies(step, instance.data):
             _history(
                 ctx,
                 instance,
@@ -351,9 +465,11 @@ async def open_next_step(
             )
             index += 1
             continue
-        approvers = await _resolve_all(ctx, step["approvers"], instance.requester_employee_id)
-        if instance.requester_employee_id in approvers:
-            approvers.remove(instance.requester_employee_id)
+        found = await step_approvers(
+            ctx.directory, step, definition, instance.requester_employee_id
+        )
+        approvers = found.approvers
+        if found.requester_skipped:
             _history(
                 ctx,
                 instance,
@@ -362,34 +478,26 @@ async def open_next_step(
                 step_key=step["key"],
                 reason="a requester never approves their own request",
             )
+        if found.routed_to_admin:
+            _history(
+                ctx,
+                instance,
+                "routed_to_admin",
+                step_index=index,
+                step_key=step["key"],
+                reason="the step's approvers resolved to nobody",
+            )
         if not approvers:
-            policy = step.get("on_empty") or definition.on_empty
-            if policy == "admin":
-                approvers = [
-                    a
-                    for a in await ctx.directory.role_members("admin")
-                    if a != instance.requester_employee_id
-                ]
-                if approvers:
-                    _history(
-                        ctx,
-                        instance,
-                        "routed_to_admin",
-                        step_index=index,
-                        step_key=step["key"],
-                        reason="the step's approvers resolved to nobody",
-                    )
-            if not approvers:
-                _history(
-                    ctx,
-                    instance,
-                    "step_skipped",
-                    step_index=index,
-                    step_key=step["key"],
-                    reason="no_approvers",
-                )
-                index += 1
-                continue
+            _history(
+                ctx,
+                instance,
+                "step_skipped",
+                step_index=index,
+                step_key=step["key"],
+                reason="no_approvers",
+            )
+            index += 1
+            continue
         instance.current_step = index
         sequential = step.get("mode") == "sequential"
         for position, approver in enumerate(approvers):
@@ -480,8 +588,17 @@ async def start(
     summary: str,
     data: dict[str, Any],
 ) -> Instance:
-    """Create an instance, copy the CC list, and open its first step."""
+    """Create an instance, copy the CC list, and open its first step.
+
+    Everyone the start needs (the people copied, the first step's approvers) is looked up
+    before anything is written, so no transaction waits on the directory.
+    """
     check_data(definition, data)
+    snapshot = Snapshot(ctx.directory)
+    requester_name = await snapshot.employee_name(requester)
+    copied = await _resolve_all(snapshot, definition.cc, requester)
+    await look_up_steps(snapshot, definition, requester, data, 0)
+    ctx = replace(ctx, directory=snapshot.freeze())
     instance = Instance(
         definition_id=definition.id,
         definition_key=definition.key,
@@ -489,6 +606,7 @@ async def start(
         subject_type=subject["type"],
         subject_id=subject["id"],
         requester_employee_id=requester,
+        requester_name=requester_name,
         title=title,
         summary=summary,
         data=data,
@@ -500,10 +618,11 @@ async def start(
     await ctx.session.flush()
     _history(ctx, instance, "started", definition_key=definition.key, revision=definition.revision)
     await _event(ctx, "workflow.instance.started", instance, title=title)
-    for employee_id in await _resolve_all(ctx, definition.cc, requester):
+    for employee_id in copied:
         ctx.session.add(CarbonCopy(instance_id=instance.id, employee_id=employee_id))
         _notify(ctx, employee_id, "cc", instance)
-    await open_next_step(ctx, instance, definition, 0)
+    async with _changed_meanwhile():
+        await open_next_step(ctx, instance, definition, 0)
     await _flush(ctx)
     return instance
 
@@ -569,6 +688,7 @@ async def load_task_for_action(
     on_behalf = await may_act(ctx, task, instance) if ctx.actor else None
     if ctx.actor and ctx.actor_employee is None:
         raise _not_yours(task)
+    ctx.check_version(instance)
     if task.status != "pending" or instance.status != "pending":
         raise Conflict(f"this task is already {task.status}", code="task_already_decided")
     definition = await ctx.session.get(Definition, instance.definition_id)
@@ -621,8 +741,10 @@ async def _cancel_open(ctx: Context, instance: Instance, reason: str) -> list[Ta
 
 async def approve(ctx: Context, task_id: uuid.UUID, comment: str | None) -> Instance:
     """Approve a task; the step and the instance move on as the step's mode says."""
+    ctx = await prepared(ctx, task_id, next_steps=True)
     task, instance, definition, on_behalf = await load_task_for_action(ctx, task_id)
-    await _approve(ctx, task, instance, definition, comment, on_behalf)
+    async with _changed_meanwhile():
+        await _approve(ctx, task, instance, definition, comment, on_behalf)
     return instance
 
 
@@ -672,6 +794,7 @@ async def reject(
     ctx: Context, task_id: uuid.UUID, comment: str | None, kind: str = "rejected"
 ) -> Instance:
     """Reject: the instance ends as rejected."""
+    ctx = await prepared(ctx, task_id)
     task, instance, _definition, on_behalf = await load_task_for_action(ctx, task_id)
     await _reject(ctx, task, instance, comment, on_behalf, kind)
     return instance
@@ -695,6 +818,7 @@ async def _reject(
 
 async def return_to_requester(ctx: Context, task_id: uuid.UUID, comment: str | None) -> Instance:
     """Send the request back for changes; the requester edits and resubmits it."""
+    ctx = await prepared(ctx, task_id)
     task, instance, _definition, on_behalf = await load_task_for_action(ctx, task_id)
     _decide(ctx, task, "returned", comment, on_behalf)
     instance.status = "returned"
@@ -714,6 +838,7 @@ async def transfer(
     The new task goes to the employee's substitute when one stands in, as any new task does;
     someone who already has an open task in the step is refused (409), never asked twice.
     """
+    ctx = await prepared(ctx, task_id, transfer_to=to_employee)
     task, instance, _definition, on_behalf = await load_task_for_action(ctx, task_id)
     if to_employee in (task.assignee_employee_id, instance.requester_employee_id):
         raise Unprocessable(
@@ -769,6 +894,7 @@ async def withdraw(ctx: Context, instance_id: uuid.UUID, comment: str | None) ->
     """The requester takes back a request still pending (or returned)."""
     instance = await lock_instance(ctx, instance_id)
     _require_requester(ctx, instance)
+    ctx.check_version(instance)
     if instance.status not in OPEN:
         raise Conflict(f"the request is already {instance.status}", code="instance_closed")
     instance.updated_at = ctx.now
@@ -795,12 +921,25 @@ async def resubmit(
     comment: str | None,
 ) -> Instance:
     """After a return: the requester's corrected request starts over from the first step."""
+    before = await ctx.session.get(Instance, instance_id)
+    if before is None:
+        raise not_found("instance", instance_id)
+    definition = await ctx.session.get(Definition, before.definition_id)
+    assert definition is not None
+    snapshot = Snapshot(ctx.directory)
+    await look_up_steps(
+        snapshot,
+        definition,
+        before.requester_employee_id,
+        before.data if data is None else data,
+        0,
+    )
+    ctx = replace(ctx, directory=snapshot.freeze())
     instance = await lock_instance(ctx, instance_id)
     _require_requester(ctx, instance)
+    ctx.check_version(instance)
     if instance.status != "returned":
         raise Conflict("only a returned request can be resubmitted", code="instance_not_returned")
-    definition = await ctx.session.get(Definition, instance.definition_id)
-    assert definition is not None
     if data is not None:
         check_data(definition, data)
         instance.data = data
@@ -812,7 +951,8 @@ async def resubmit(
     instance.status = "pending"
     instance.updated_at = ctx.now
     _history(ctx, instance, "resubmitted", round=instance.round, comment=comment)
-    await open_next_step(ctx, instance, definition, 0)
+    async with _changed_meanwhile():
+        await open_next_step(ctx, instance, definition, 0)
     await _flush(ctx)
     return instance
 
@@ -891,6 +1031,20 @@ async def handle_deadline(ctx: Context, task_id: uuid.UUID) -> str | None:
     task = await ctx.session.get(Task, task_id)
     if task is None:
         return None
+    planned = await ctx.session.get(Definition, task.instance.definition_id)
+    assert planned is not None
+    planned_action = (planned.steps[task.step_index].get("deadline") or {}).get("action")
+    ctx = await prepared(
+        ctx,
+        task_id,
+        next_steps=planned_action == "approve",
+        escalation=planned_action == "escalate",
+    )
+    async with _changed_meanwhile():
+        return await _handle_deadline(ctx, task)
+
+
+async def _handle_deadline(ctx: Context, task: Task) -> str | None:
     instance = await lock_instance(ctx, task.instance_id)
     await ctx.session.refresh(task)
     if (
@@ -946,44 +1100,3 @@ async def handle_deadline(ctx: Context, task_id: uuid.UUID) -> str | None:
         )
     await _flush(ctx)
     return action
-
-
-# ---- visibility ----------------------------------------------------------------------------
-
-SERVICE_OF_ROLE = {"hr": "hr", "finance": "finance", "logistics": "logistics"}
-
-
-async def visible(session: AsyncSession, instance: Instance, principal: Principal) -> bool:
-    """Requester, approvers (and their substitutes), people copied, the subject's department staff,
-    admins and auditors see an instance; services with workflow:read too."""
-    if principal.kind == "client":
-        return principal.can_read("workflow")
-    if principal.has_role("admin", "auditor"):
-        return True
-    if any(SERVICE_OF_ROLE.get(role) == instance.subject_service for role in principal.roles):
-        return True
-    me = principal.employee_id
-    if me is None:
-        return False
-    if instance.requester_employee_id == me:
-        return True
-    involved = await session.scalar(
-        select(Task.id)
-        .where(
-            Task.instance_id == instance.id,
-            or_(
-                Task.assignee_employee_id == me,
-                Task.original_assignee_id == me,
-                Task.decided_by_employee_id == me,
-            ),
-        )
-        .limit(1)
-    )
-    if involved:
-        return True
-    copied = await session.scalar(
-        select(CarbonCopy.id)
-        .where(CarbonCopy.instance_id == instance.id, CarbonCopy.employee_id == me)
-        .limit(1)
-    )
-    return copied is not None
