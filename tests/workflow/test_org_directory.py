@@ -133,3 +133,10 @@ async def test_the_head_of_the_requesters_own_department(org: Org) -> None:
 
     assert await org.directory.department_head(None, uuid.UUID(member)) == uuid.UUID(head)
     assert await org.directory.department_head(None, uuid.uuid4()) is None  # nobody by that id
+
+
+async def test_an_employees_name_as_org_gives_it(org: Org) -> None:
+    employee = await org.hire("E00003", "RND")
+
+    assert await org.directory.employee_name(uuid.UUID(employee)) == "员工E00003"
+    assert await org.directory.employee_name(uuid.uuid4()) is None
