@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from shared.kit.db import LongText, MediumText
+
 StructureType = Literal["line_functional", "divisional", "matrix"]
 DepartmentStatus = Literal["active", "archived"]
 EmploymentType = Literal["full_time", "part_time", "intern"]
@@ -14,6 +16,9 @@ EmployeeStatus = Literal["onboarding", "active", "on_leave", "left"]
 PartyKind = Literal["customer", "supplier", "partner"]
 DocumentCategory = Literal["regulation", "notice", "announcement"]
 DocumentStatus = Literal["draft", "in_review", "published", "archived"]
+
+MAX_CHARTER_ITEMS = 50
+MAX_AUDIENCE_DEPARTMENTS = 500
 
 CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
@@ -74,8 +79,8 @@ class DepartmentCreate(Strict):
     name_en: str | None = Field(default=None, max_length=200)
     parent_id: uuid.UUID | None = None
     head_employee_id: uuid.UUID | None = None
-    charter: list[str] = Field(default_factory=list)
-    charter_en: list[str] = Field(default_factory=list)
+    charter: list[MediumText] = Field(default_factory=list, max_length=MAX_CHARTER_ITEMS)
+    charter_en: list[MediumText] = Field(default_factory=list, max_length=MAX_CHARTER_ITEMS)
 
 
 class DepartmentUpdate(Strict):
@@ -84,8 +89,8 @@ class DepartmentUpdate(Strict):
     name_en: str | None = Field(default=None, max_length=200)
     parent_id: uuid.UUID | None = None
     head_employee_id: uuid.UUID | None = None
-    charter: list[str] | None = None
-    charter_en: list[str] | None = None
+    charter: list[MediumText] | None = Field(default=None, max_length=MAX_CHARTER_ITEMS)
+    charter_en: list[MediumText] | None = Field(default=None, max_length=MAX_CHARTER_ITEMS)
     status: DepartmentStatus | None = None
 
 
@@ -306,19 +311,23 @@ class ContactRead(Read):
 
 class DocumentCreate(Strict):
     title: str = Field(min_length=1, max_length=300)
-    body: str = ""
+    body: LongText = ""
     category: DocumentCategory
     owner_department_id: uuid.UUID
     audience_all: bool = True
-    audience_department_ids: list[uuid.UUID] = Field(default_factory=list)
+    audience_department_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=MAX_AUDIENCE_DEPARTMENTS
+    )
 
 
 class DocumentUpdate(Strict):
     title: str | None = Field(default=None, min_length=1, max_length=300)
-    body: str | None = None
+    body: LongText | None = None
     category: DocumentCategory | None = None
     audience_all: bool | None = None
-    audience_department_ids: list[uuid.UUID] | None = None
+    audience_department_ids: list[uuid.UUID] | None = Field(
+        default=None, max_length=MAX_AUDIENCE_DEPARTMENTS
+    )
 
 
 class ReviewDecision(Strict):

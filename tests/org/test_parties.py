@@ -125,15 +125,20 @@ async def test_the_general_manager_and_admins_change_any_party(org: OrgService) 
     assert (by_admin.json()["tier"], by_admin.json()["kind"]) == ("VIP", "partner")
 
 
-async def test_the_owner_may_hand_the_party_to_a_colleague(org: OrgService) -> None:
+async def test_only_the_gm_or_an_admin_hands_a_party_to_a_colleague(org: OrgService) -> None:
     seller = await org.hire("销售员", department="SALES")
     successor = await org.hire("接手人", department="SALES")
     party = await register(org, org.employee(seller["id"], "seller"))
 
-    handed = await org.client.patch(
+    by_owner = await org.client.patch(
         f"{API}/parties/{party['id']}",
         json={"owner_employee_id": successor["id"]},
         headers=org.employee(seller["id"], "seller"),
+    )
+    handed = await org.client.patch(
+        f"{API}/parties/{party['id']}",
+        json={"owner_employee_id": successor["id"]},
+        headers=org.gm(),
     )
     after = await org.client.patch(
         f"{API}/parties/{party['id']}", json={"tier": "A"}, headers=org.employee(seller["id"])
@@ -142,9 +147,34 @@ async def test_the_owner_may_hand_the_party_to_a_colleague(org: OrgService) -> N
         f"{API}/parties/{party['id']}", json={"tier": "A"}, headers=org.employee(successor["id"])
     )
 
+    assert_problem(by_owner, 403, "owner_assignment_forbidden")
     assert handed.status_code == 200, handed.text
+    assert handed.json()["owner_employee_id"] == successor["id"]
     assert_problem(after, 403, "not_party_owner")
     assert by_successor.status_code == 200, by_successor.text
+
+
+async def test_an_employee_cannot_register_a_party_owned_by_someone_else(
+    org: OrgService,
+) -> None:
+    seller = await org.hire("销售员", department="SALES")
+    colleague = await org.hire("同事", department="SALES")
+    body = {"kind": "customer", "name": "别人的客户", "owner_employee_id": colleague["id"]}
+
+    by_employee = await org.client.post(
+        f"{API}/parties", json=body, headers=org.employee(seller["id"], "seller")
+    )
+    for_themself = await org.client.post(
+        f"{API}/parties",
+        json={**body, "name": "自己的客户", "owner_employee_id": seller["id"]},
+        headers=org.employee(seller["id"], "seller"),
+    )
+    by_gm = await org.client.post(f"{API}/parties", json=body, headers=org.gm())
+
+    assert_problem(by_employee, 403, "owner_assignment_forbidden")
+    assert for_themself.status_code == 201, for_themself.text
+    assert by_gm.status_code == 201, by_gm.text
+    assert by_gm.json()["owner_employee_id"] == colleague["id"]
 
 
 async def test_a_duplicate_credit_code_is_refused(org: OrgService) -> None:

@@ -46,11 +46,21 @@ async def list_departments(
     code: Annotated[
         str | None, Query(max_length=32, description="Only the department with this code.")
     ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Name search, also by pinyin or initials (研发部 by `yanfa` or `yfb`), "
+            "full-width and half-width alike.",
+        ),
+    ] = None,
 ) -> Page[DepartmentRead]:
-    """Departments, by code unless sorted otherwise."""
+    """Departments, by code unless sorted otherwise (``name`` sorts by pinyin)."""
     query = select(Department)
     if code is not None:
         query = query.where(Department.code == code)
+    if q and q.strip():
+        query = query.where(employee_rules.name_matches(Department, q))
     if status:
         query = query.where(Department.status == status)
     if parent_id:
@@ -61,7 +71,7 @@ async def list_departments(
         params,
         sortable={
             "code": Department.code,
-            "name": Department.name,
+            "name": Department.name_pinyin,
             "created_at": Department.created_at,
         },
         id_column=Department.id,

@@ -28,14 +28,15 @@ from shared.contracts.page import Page
 from shared.contracts.principal import Principal
 from shared.kit import audit
 from shared.kit.concurrency import check_if_match, etag
-from shared.kit.errors import Forbidden
+from shared.kit.errors import Forbidden, NotFound
 from shared.kit.pagination import PageParams, PageParamsDep, page_response, paginate
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/org", tags=["org: employees"])
 PERSONAL = {"id_number", "birth_date"}
 SORTABLE = {
-    "name": Employee.name,
+    # Names sort by their pinyin, so 安 comes before 张 and Latin names fall in among them.
+    "name": Employee.name_pinyin,
     "employee_number": Employee.employee_number,
     "hire_date": Employee.hire_date,
     "created_at": Employee.created_at,
@@ -125,7 +126,12 @@ async def list_employees(
     employment_type: EmploymentType | None = None,
     manager_id: uuid.UUID | None = None,
     q: Annotated[
-        str | None, Query(max_length=100, description="Name, employee number or email.")
+        str | None,
+        Query(
+            max_length=100,
+            description="Name (also its pinyin or initials: 张三 by `zhangsan` or `zs`; "
+            "full-width and half-width alike), employee number or email.",
+        ),
     ] = None,
 ) -> Response:
     """The directory; sortable by name, employee_number, hire_date, created_at."""
@@ -135,6 +141,15 @@ async def list_employees(
     return await employee_page(
         session, await employee_rules.list_query(session, filters), params, principal
     )
+
+
+@router.get("/employees/me", response_model=EmployeeRead, summary="Read my own employee record")
+async def read_my_employee(session: SessionDep, principal: Reader) -> Response:
+    """The caller's own record, personal fields included; 404 when the account is linked to
+    no employee (a system client, or an admin account without one)."""
+    if principal.employee_id is None:
+        raise NotFound("this account is linked to no employee", code="no_employee")
+    return _read_answer(await employee_rules.read(session, principal.employee_id), principal)
 
 
 @router.get("/employees/{employee_id}", response_model=EmployeeRead, summary="Read an employee")

@@ -45,7 +45,7 @@ async def list_parties(
     _reader: Reader,
     params: PageParamsDep,
     kind: PartyKind | None = None,
-    tier: str | None = None,
+    tier: Annotated[str | None, Query(max_length=20)] = None,
     owner_employee_id: uuid.UUID | None = None,
     q: Annotated[str | None, Query(max_length=100, description="Name or credit code.")] = None,
 ) -> Page[PartyRead]:

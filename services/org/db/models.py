@@ -12,9 +12,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from services.org.domain.names import INITIALS_LENGTH, PINYIN_LENGTH, pinyin_keys
 from shared.kit.audit import Audited
 from shared.kit.db import (
     CreatedByMixin,
@@ -41,6 +43,18 @@ class Record(IdMixin, TimestampMixin, VersionedMixin, Audited):
     """Id, timestamps, version and audit: what every org record has."""
 
 
+class PinyinNamed:
+    """A ``name`` found and sorted by its pinyin: the keys follow the name when it is set."""
+
+    name_pinyin: Mapped[str] = mapped_column(String(PINYIN_LENGTH), default="")
+    name_initials: Mapped[str] = mapped_column(String(INITIALS_LENGTH), default="")
+
+    @validates("name")
+    def _keep_pinyin(self, _key: str, name: str) -> str:
+        self.name_pinyin, self.name_initials = pinyin_keys(name)
+        return name
+
+
 class Company(Record, Base):
     """The company profile (one row)."""
 
@@ -59,7 +73,7 @@ class Company(Record, Base):
     )
 
 
-class Department(Record, Base):
+class Department(Record, PinyinNamed, Base):
     """A node of the department tree."""
 
     __tablename__ = "departments"
@@ -75,7 +89,17 @@ class Department(Record, Base):
     charter_en: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(10), default="active")
 
-    __table_args__ = (CheckConstraint("status IN ('active', 'archived')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'archived')", name="status"),
+        # Exactly one root: the index holds one row at most for "parent_id IS NULL".
+        Index(
+            "uq_departments_single_root",
+            text("(parent_id IS NULL)"),
+            unique=True,
+            postgresql_where=text("parent_id IS NULL"),
+            sqlite_where=text("parent_id IS NULL"),
+        ),
+    )
 
 
 class Position(Record, Base):
@@ -90,7 +114,7 @@ class Position(Record, Base):
     __table_args__ = (UniqueConstraint("department_id", "title"),)
 
 
-class Employee(Record, Base):
+class Employee(Record, PinyinNamed, Base):
     """A person employed by the company."""
 
     __tablename__ = "employees"
@@ -121,6 +145,7 @@ class Employee(Record, Base):
         CheckConstraint("manager_id IS NULL OR manager_id <> id", name="not_own_manager"),
         Index("ix_employees_department_id_name", "department_id", "name", "id"),
         Index("ix_employees_name_id", "name", "id"),
+        Index("ix_employees_name_pinyin_id", "name_pinyin", "id"),
         Index("ix_employees_status", "status"),
     )
 

@@ -84,12 +84,23 @@ async def _check_head(session: AsyncSession, head_id: uuid.UUID) -> None:
         )
 
 
+async def _refuse_second_root(session: AsyncSession) -> None:
+    root = await session.scalar(select(Department.code).where(Department.parent_id.is_(None)))
+    if root is not None:
+        raise Conflict(
+            f"the company has one root department ({root}); give the department a parent",
+            code="second_root",
+        )
+
+
 async def create(session: AsyncSession, payload: DepartmentCreate) -> Department:
-    """A new department; 409 for a duplicate code."""
+    """A new department; 409 for a duplicate code or a second root."""
     if await by_code(session, payload.code):
         raise Conflict(f"a department with code {payload.code!r} exists", code="duplicate_code")
     if payload.parent_id:
         await _check_parent(session, None, payload.parent_id)
+    else:
+        await _refuse_second_root(session)
     if payload.head_employee_id:
         await _check_head(session, payload.head_employee_id)
     department = Department(**payload.model_dump())
@@ -123,6 +134,8 @@ async def update(
             )
     if changes.get("parent_id") is not None:
         await _check_parent(session, department.id, changes["parent_id"])
+    elif "parent_id" in changes and department.parent_id is not None:
+        await _refuse_second_root(session)
     if changes.get("head_employee_id") is not None:
         await _check_head(session, changes["head_employee_id"])
     if changes.get("status") == "archived" and department.status != "archived":

@@ -1,5 +1,6 @@
 """Employees: the directory, reporting lines without cycles, leaving, and the manager chain."""
 
+import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.org.db.models import Department, Employee, Position
 from services.org.domain import departments as department_rules
+from services.org.domain import names
 from services.org.schemas import EmployeeBrief, EmployeeCreate, EmployeeLeave, EmployeeUpdate
 from shared.kit.errors import Conflict, Unprocessable, not_found
 from shared.kit.outbox import record_event
@@ -222,15 +224,32 @@ async def list_query(session: AsyncSession, filters: EmployeeFilters) -> Select[
     if filters.manager_id:
         query = query.where(Employee.manager_id == filters.manager_id)
     if filters.q:
-        term = filters.q.strip()
-        query = query.where(
-            or_(
-                Employee.name.contains(term, autoescape=True),
-                Employee.employee_number == term,
-                Employee.email.contains(term.lower(), autoescape=True),
-            )
-        )
+        query = query.where(name_matches(Employee, filters.q))
     return query
+
+
+def name_matches(model: Any, q: str) -> Any:
+    """Who ``q`` finds by name: the name itself, its pinyin or its initials (全角 or 半角
+    alike), and for employees their number or email."""
+    term = q.strip()
+    folded = names.normalize(term)
+    compact = names.search_term(term)
+    conditions = [
+        model.name.contains(term, autoescape=True),
+        model.name.contains(unicodedata.normalize("NFKC", term), autoescape=True),
+    ]
+    if compact:
+        conditions += [
+            model.name_pinyin.contains(compact, autoescape=True),
+            model.name_initials.startswith(compact, autoescape=True),
+        ]
+    if model is Employee:
+        conditions += [
+            Employee.employee_number == term,
+            Employee.employee_number == unicodedata.normalize("NFKC", term),
+            Employee.email.contains(folded, autoescape=True),
+        ]
+    return or_(*conditions)
 
 
 @dataclass(frozen=True)

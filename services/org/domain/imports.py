@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.org.db.models import KIT, Department, Employee, Position
+from services.org.domain import names
 from services.org.domain.employees import event_data
 from services.org.schemas import ImportRowError
 from shared.contracts.events import validate_event_data
@@ -292,7 +293,10 @@ async def _insert(session: AsyncSession, records: list[dict[str, Any]]) -> None:
     principal = current_principal()
     request_id = current_request_id()
     for record in records:
-        record.update(created_at=now, updated_at=now, version=1)
+        full, initials = names.pinyin_keys(record["name"])
+        record.update(
+            created_at=now, updated_at=now, version=1, name_pinyin=full, name_initials=initials
+        )
     # Foreign keys are checked as the rows go in (on SQLite and PostgreSQL alike): a manager
     # named by a later row of the file must be inserted before the people reporting to them.
     await session.execute(insert(Employee), _managers_first(records))

@@ -39,6 +39,23 @@ def require_editor(principal: Principal, party: Party | None) -> None:
     )
 
 
+def _may_assign_owners(principal: Principal) -> bool:
+    return principal.has_role("admin", "gm") or (
+        principal.kind == "client" and principal.can_write("org")
+    )
+
+
+def require_owner_assigner(principal: Principal, owner: uuid.UUID | None) -> None:
+    """Only the general manager or an admin gives a party to someone; an employee registers
+    parties for themself."""
+    if owner is None or owner == principal.employee_id or _may_assign_owners(principal):
+        return
+    raise Forbidden(
+        "only the general manager or an admin may make someone else a party's owner",
+        code="owner_assignment_forbidden",
+    )
+
+
 async def _check(
     session: AsyncSession,
     credit_code: str | None,
@@ -58,6 +75,7 @@ async def _check(
 async def create(session: AsyncSession, payload: PartyCreate, principal: Principal) -> Party:
     """Register a party; its owner defaults to the employee registering it."""
     require_editor(principal, None)
+    require_owner_assigner(principal, payload.owner_employee_id)
     data = payload.model_dump()
     data["owner_employee_id"] = data["owner_employee_id"] or principal.employee_id
     await _check(session, data["credit_code"], data["owner_employee_id"], None)
@@ -73,6 +91,12 @@ async def update(
     """Change a party (owner, GM, admin)."""
     require_editor(principal, party)
     changes = payload.model_dump(exclude_unset=True)
+    new_owner = changes.get("owner_employee_id", party.owner_employee_id)
+    if new_owner != party.owner_employee_id and not _may_assign_owners(principal):
+        raise Forbidden(
+            "only the general manager or an admin may change a party's owner",
+            code="owner_assignment_forbidden",
+        )
     for required in ("kind", "name", "address"):
         if required in changes and changes[required] is None:
             raise Unprocessable(f"{required} may not be null")
