@@ -374,14 +374,15 @@ async def update_client(
     session: SessionDep,
     _admin: Admin,
 ) -> Client:
-    """Rename, change scopes or deactivate a client (admin only)."""
+    """Rename, change scopes or deactivate a client (admin only; honours If-Match).
+    Deactivating it or taking scopes away ends its access tokens at once."""
     client = await session.get(Client, client_uuid)
     if client is None:
         raise not_found("client", client_uuid)
     check_if_match(request, client.version)
-    for field, value in payload.model_dump(exclude_unset=True, exclude_none=True).items():
-        setattr(client, field, sorted(set(value)) if field == "scopes" else value)
+    service.update_client(client, payload.model_dump(exclude_unset=True, exclude_none=True))
     await session.flush()
+    _revocations(request).note_client(client)
     return client
 
 

@@ -1,7 +1,8 @@
 """Revoked access tokens, as the gateway knows and publishes them.
 
 An access token stops working before it expires when its account's token generation was
-raised (roles, employee link, deactivation, password — ``Account.token_generation``) or its
+raised (roles, employee link, deactivation, password — ``Account.token_generation``; for a
+client, deactivation or scopes taken away — ``Client.token_generation``) or its
 login session was ended (logout, a reused refresh token — ``RefreshToken.revoked_at``). The
 gateway keeps these in memory: its own changes at once, other replicas' by re-reading the
 database every ``OFFICINA_REVOCATION_REFRESH_SECONDS``. Only revocations younger than an
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.db.models import Account, RefreshToken
+from gateway.db.models import Account, Client, RefreshToken
 from shared.kit.db import utcnow
 from shared.kit.tokens import Revocations
 
@@ -41,6 +42,15 @@ class RevocationStore:
                 str(account.id), account.token_generation, self._until(account.tokens_revoked_at)
             )
 
+    def note_client(self, client: Client) -> None:
+        """The client's tokens below its current generation stop working now."""
+        if client.token_generation:
+            self.revocations.revoke_account(
+                f"client:{client.client_id}",
+                client.token_generation,
+                self._until(client.tokens_revoked_at),
+            )
+
     def note_session(self, family_id: uuid.UUID | str) -> None:
         """The access tokens of a login session stop working now."""
         self.revocations.revoke_session(str(family_id), self._until(None))
@@ -55,6 +65,15 @@ class RevocationStore:
         )
         for account_id, generation, revoked_at in accounts:
             self.revocations.revoke_account(str(account_id), generation, self._until(revoked_at))
+        clients = await session.execute(
+            select(Client.client_id, Client.token_generation, Client.tokens_revoked_at).where(
+                Client.tokens_revoked_at > since
+            )
+        )
+        for client_id, generation, revoked_at in clients:
+            self.revocations.revoke_account(
+                f"client:{client_id}", generation, self._until(revoked_at)
+            )
         sessions = await session.execute(
             select(RefreshToken.family_id, func.max(RefreshToken.revoked_at))
             .where(RefreshToken.revoked_at > since)

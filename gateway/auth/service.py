@@ -205,6 +205,7 @@ def client_token(issuer: TokenIssuer, client: Client, requested: str | None) -> 
         principal_type="client",
         scopes=scopes,
         client_id=client.client_id,
+        generation=client.token_generation,
     )
     return TokenResponse(
         access_token=access,
@@ -341,6 +342,24 @@ async def update_account(
         account.tokens_revoked_at = utcnow()
     await _flush_account(session)
     return account
+
+
+def update_client(client: Client, changes: dict[str, object]) -> None:
+    """Apply an admin's changes; deactivating a client or taking scopes away ends its access
+    tokens at once (its token generation goes up)."""
+    revoke = False
+    if changes.get("scopes") is not None:
+        scopes = sorted(set(changes["scopes"]))  # type: ignore[call-overload]
+        revoke = not set(client.scopes) <= set(scopes)
+        client.scopes = scopes
+    if changes.get("active") is not None:
+        revoke = revoke or (client.active and not changes["active"])
+        client.active = bool(changes["active"])
+    if changes.get("name") is not None:
+        client.name = str(changes["name"])
+    if revoke:
+        client.token_generation += 1
+        client.tokens_revoked_at = utcnow()
 
 
 async def create_client(

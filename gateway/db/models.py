@@ -51,6 +51,9 @@ class Client(IdMixin, TimestampMixin, VersionedMixin, Audited, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    # Raised when the client's access tokens must stop at once (deactivated, scopes taken).
+    token_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tokens_revoked_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
 
 
 class RefreshToken(IdMixin, Base):

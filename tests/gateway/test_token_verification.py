@@ -297,3 +297,35 @@ async def test_a_service_verifier_refuses_what_the_gateway_publishes_as_revoked(
         await verifier.verify(tokens["access_token"])
     assert refused.value.code == "token_revoked"
     await client.aclose()
+
+
+async def test_deactivating_a_client_or_taking_scopes_ends_its_tokens_at_once(
+    gateway: GatewayUnderTest,
+) -> None:
+    client = await gateway.create_client("org:read", "hr:read")
+    first = bearer(await gateway.client_token(client))
+    assert (await gateway.client.get("/api/v1/hr/echo", headers=first)).status_code == 200
+
+    narrowed = await gateway.client.patch(
+        f"/api/v1/auth/clients/{client['id']}",
+        json={"scopes": ["org:read"]},
+        headers=gateway.admin(),
+    )
+    assert narrowed.status_code == 200
+    refused = await gateway.client.get("/api/v1/org/echo", headers=first)
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "token_revoked"
+
+    second = bearer(await gateway.client_token(client))
+    assert (await gateway.client.get("/api/v1/org/echo", headers=second)).status_code == 200
+    renamed = await gateway.client.patch(
+        f"/api/v1/auth/clients/{client['id']}", json={"name": "renamed"}, headers=gateway.admin()
+    )
+    assert renamed.status_code == 200
+    assert (await gateway.client.get("/api/v1/org/echo", headers=second)).status_code == 200
+
+    deactivated = await gateway.client.patch(
+        f"/api/v1/auth/clients/{client['id']}", json={"active": False}, headers=gateway.admin()
+    )
+    assert deactivated.status_code == 200
+    assert (await gateway.client.get("/api/v1/org/echo", headers=second)).status_code == 401
