@@ -28,6 +28,10 @@ POSTGRES_URL = os.environ.get(
     "OFFICINA_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 TEST_DB = os.environ.get("OFFICINA_TEST_DB", "sqlite")
+# How long a test waits, at least, for something that is to happen soon (a consumer catching
+# up, a saga settling). Waiting ends as soon as it happens, so a generous limit costs nothing
+# on an idle machine and spares a busy one from failures that are only about speed.
+PATIENCE = float(os.environ.get("OFFICINA_TEST_PATIENCE", "60"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -44,6 +48,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.db)
         if "platform" in fixtures:
             item.add_marker(pytest.mark.e2e)
+        if item.get_closest_marker("e2e"):
+            # With pytest-xdist (``-n 2``, ``--dist loadgroup``) every end-to-end test runs on
+            # one worker, so two platforms never start at once on a 2-core machine.
+            item.add_marker(pytest.mark.xdist_group("platform"))
         if item.get_closest_marker("postgres_only") and TEST_DB != "postgresql":
             item.add_marker(pytest.mark.skip(reason="needs OFFICINA_TEST_DB=postgresql"))
 
