@@ -9,8 +9,11 @@ migrated). For each start it measures
 - migrate: launch until the launcher prints its first ``<name> pid <pid> on port <port>``
   line, i.e. interpreter start, imports, migrations and reference data (the launcher's own
   start-up, until it prints ``officina: migrating``, is reported separately as well);
-- processes: from there until the gateway's ``/readyz`` answers 200 with all five services
+- processes: from there until the gateway's ``/readyz`` answers 200 with every service
   ready;
+- CPU: user + system CPU seconds of the launcher (with any reaped children) and of each
+  process it started, summed, at the moment the platform is ready — the start-up's cost on
+  a shared machine, where wall time mostly measures the other load;
 - the resident memory (VmRSS) of each of the six processes once ready and again after a
   small warm-up (a token, the merged OpenAPI document, every parameterless GET route);
 - stop: SIGTERM to the launcher until it exits, then a check that no process is left.
@@ -51,7 +54,7 @@ from bench.common import (
     utc_now,
     write_result,
 )
-from officina.components import COMPONENTS
+from officina.components import COMPONENTS, component
 
 ADMIN_PASSWORD = "bench-admin-password-0"
 POLL_SECONDS = 0.05
@@ -118,7 +121,7 @@ class Launcher:
         for _, line in list(self.lines):
             match = STARTED.match(line)
             if match:
-                assert int(match["port"]) == self.port + COMPONENTS.index(match["name"])
+                assert int(match["port"]) == component(match["name"]).port(self.port)
                 pids[match["name"]] = int(match["pid"])
         return pids
 
@@ -163,6 +166,22 @@ def _parent_of(pid: int) -> int | None:
     except OSError:
         return None
     return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds_of(pid: int, *, with_reaped_children: bool = False) -> float:
+    """User + system CPU seconds a process has used (plus its reaped children's, if asked)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # after the ")": state is field 3 of stat(5), so utime (14) is at index 11
+    ticks = int(fields[11]) + int(fields[12])
+    if with_reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / CLOCK_TICKS
 
 
 def memory_of(pid: int) -> dict[str, float]:
@@ -278,6 +297,8 @@ def measure_start(
         announced = launcher.first(ANNOUNCED)
         assert spawned is not None and announced is not None
         pids = launcher.children()
+        cpu = {name: cpu_seconds_of(pid) for name, pid in pids.items()}
+        cpu["launcher"] = cpu_seconds_of(launcher.process.pid, with_reaped_children=True)
         if set(pids) != set(COMPONENTS):
             raise BenchError(f"{kind} start: launcher reported pids for {sorted(pids)}")
         for name, pid in pids.items():
@@ -289,6 +310,8 @@ def measure_start(
                 "migrate_seconds": round(spawned[0], 3),
                 "processes_seconds": round(ready_at - spawned[0], 3),
                 "total_seconds": round(ready_at, 3),
+                "cpu_seconds": {name: round(value, 2) for name, value in cpu.items()},
+                "total_cpu_seconds": round(sum(cpu.values()), 2),
                 "migrations": launcher.migrations(),
                 "pids": pids,
                 "memory_ready": {name: memory_of(pid) for name, pid in pids.items()},
@@ -364,7 +387,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 print(
                     f"  ready in {start['total_seconds']:.2f}s "
                     f"(migrate {start['migrate_seconds']:.2f}s + processes "
-                    f"{start['processes_seconds']:.2f}s), stopped in {start['stop_seconds']:.2f}s",
+                    f"{start['processes_seconds']:.2f}s), {start['total_cpu_seconds']:.2f} CPU s, "
+                    f"stopped in {start['stop_seconds']:.2f}s",
                     flush=True,
                 )
                 time.sleep(args.settle)
@@ -386,6 +410,7 @@ def summarize_starts(starts: list[dict[str, Any]]) -> dict[str, Any]:
                 "migrate_seconds",
                 "processes_seconds",
                 "total_seconds",
+                "total_cpu_seconds",
                 "stop_seconds",
             )
         }
@@ -413,6 +438,7 @@ def report(result: dict[str, Any]) -> str:
             ("launcher_start_seconds", "  of it, launcher imports"),
             ("processes_seconds", "processes ready"),
             ("total_seconds", "launch to ready"),
+            ("total_cpu_seconds", "CPU s, all processes, to ready"),
             ("stop_seconds", "SIGTERM to exit"),
         ):
             stats = times[metric]

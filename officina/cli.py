@@ -13,7 +13,8 @@ from typing import Annotated, Any
 import typer
 
 from officina.components import COMPONENTS, component, load_callable
-from officina.supervisor import Supervisor, wait_until_ready
+from officina.supervisor import RestartPolicy, Supervisor, preload
+from shared.registry import LAUNCHER_METRICS_OFFSET
 
 app = typer.Typer(
     help="officina: the operations backend.", no_args_is_help=True, add_completion=False
@@ -80,18 +81,46 @@ def migrate(
 
 @app.command()
 def up(
-    port: Annotated[int, typer.Option(help="Gateway port; services take the next five.")] = 8000,
+    port: Annotated[int, typer.Option(help="Gateway port; services take the next ones.")] = 8000,
     data_dir: DataDir = Path("./data"),
     host: Annotated[str, typer.Option(help="Address every process listens on.")] = "127.0.0.1",
     demo: Annotated[
         bool, typer.Option("--demo", help="Load a demo company to try every screen.")
     ] = False,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            help="Port of the launcher's own /metrics (restarts); default the gateway's + "
+            f"{LAUNCHER_METRICS_OFFSET}, 0 for none."
+        ),
+    ] = None,
 ) -> None:
-    """Migrate, seed and run the gateway and the five services until Ctrl-C or SIGTERM."""
+    """Migrate, seed and run the gateway and the services until Ctrl-C or SIGTERM.
+
+    A process that dies is restarted (with back-off; given up on after too many restarts
+    within a minute, the others keep running).
+    """
     data_dir = data_dir.resolve()
     typer.echo("officina: migrating and loading reference data")
-    environment = migrate_all(data_dir, demo=demo)
-    supervisor = Supervisor(host=host, port=port, data_dir=data_dir, environment=environment)
+    try:
+        environment = migrate_all(data_dir, demo=demo)
+        fork = os.environ.get("OFFICINA_FORK", "1") != "0"
+        if fork:
+            failed = preload()
+            if failed:
+                typer.echo(f"officina: could not import {', '.join(failed)}", err=True)
+    except KeyboardInterrupt:
+        typer.echo("officina: stopped (SIGINT) while migrating", err=True)
+        sys.exit(130)
+    supervisor = Supervisor(
+        host=host,
+        port=port,
+        data_dir=data_dir,
+        environment=environment,
+        policy=RestartPolicy.from_environment(),
+        metrics_port=port + LAUNCHER_METRICS_OFFSET if metrics_port is None else metrics_port,
+        fork=fork,
+    )
 
     def stop(signum: int, _frame: object) -> None:
         supervisor.request_stop(signal.Signals(signum).name)
@@ -99,12 +128,7 @@ def up(
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     supervisor.start_all()
-    gateway_url = f"http://{host}:{port}"
-    if wait_until_ready(f"{gateway_url}/readyz", supervisor, timeout=60):
-        typer.echo(
-            f"officina is ready: docs at {gateway_url}/docs (OpenAPI at {gateway_url}/openapi.json)"
-        )
-    sys.exit(supervisor.supervise())
+    sys.exit(supervisor.supervise(f"http://{host}:{port}/readyz", ready_timeout=60))
 
 
 @app.command()

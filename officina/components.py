@@ -1,33 +1,14 @@
-"""The platform's components, in start order, and how each is migrated and seeded."""
+"""The platform's components, in start order (from ``shared.registry``), and loading their code."""
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-from shared.contracts.principal import SERVICES
+from shared.registry import COMPONENT_NAMES, Component, component
 
-COMPONENTS = ("gateway", *SERVICES)
+COMPONENTS = COMPONENT_NAMES
 
-
-@dataclass(frozen=True)
-class Component:
-    """One process of the platform."""
-
-    name: str
-    app_factory: str  # "module:function" for uvicorn --factory
-    reference_data: str | None  # "module:function", an async seeding function, or None
-
-
-def component(name: str) -> Component:
-    """The description of one component by name."""
-    if name == "gateway":
-        return Component(
-            "gateway", "gateway.app:create_app", "gateway.bootstrap:load_reference_data"
-        )
-    return Component(
-        name, f"services.{name}.app:create_app", f"services.{name}.reference:load_reference_data"
-    )
+__all__ = ["COMPONENTS", "Component", "component", "load_callable"]
 
 
 def load_callable(path: str) -> Callable[..., Awaitable[Any]] | None:

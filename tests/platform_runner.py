@@ -16,11 +16,25 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-SERVICES = ("org", "workflow", "hr", "finance", "logistics")
+from shared.registry import COMPONENT_NAMES, SERVICE_NAMES, component
+
+SERVICES = SERVICE_NAMES
 ADMIN_PASSWORD = "correct-horse-battery-staple"
+# How long a platform may take to be ready: generous, so a busy machine does not fail a test.
+READY_TIMEOUT = float(os.environ.get("OFFICINA_E2E_READY_TIMEOUT", "180"))
+# The gateway's port and the registry's offsets above it.
+PORTS_USED = 1 + max(component(name).port_offset for name in COMPONENT_NAMES)
+_STARTED = re.compile(r"^\s+(?P<name>\w+)\s+pid (?P<pid>\d+) on port (?P<port>\d+)", re.M)
 
 
-def free_port_block(size: int = 6) -> int:
+def free_port() -> int:
+    """One free port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def free_port_block(size: int = PORTS_USED) -> int:
     """A base port with ``size`` consecutive free ports above it."""
     for _ in range(200):
         with socket.socket() as probe:
@@ -50,6 +64,7 @@ class RunningPlatform:
     process: subprocess.Popen[bytes]
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
+    metrics_port: int = 0
 
     @property
     def url(self) -> str:
@@ -57,7 +72,17 @@ class RunningPlatform:
 
     def service_url(self, service: str) -> str:
         """Direct URL of a service, bypassing the gateway."""
-        return f"http://127.0.0.1:{self.port + 1 + SERVICES.index(service)}"
+        return component(service).url("127.0.0.1", self.port)
+
+    def pids(self) -> dict[str, int]:
+        """The current pid of each component, from the launcher's ``<name> pid <pid>`` lines."""
+        return {match["name"]: int(match["pid"]) for match in _STARTED.finditer(self.log())}
+
+    def launcher_metrics(self) -> str:
+        """The launcher's own Prometheus metrics (restarts, components up)."""
+        response = httpx.get(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=10)
+        response.raise_for_status()
+        return response.text
 
     def log(self) -> str:
         """Everything the platform printed so far."""
@@ -88,7 +113,7 @@ class RunningPlatform:
             engine = create_async_engine(url)
             try:
                 async with engine.begin() as conn:
-                    for name in ("gateway", *SERVICES):
+                    for name in COMPONENT_NAMES:
                         await conn.execute(text(f'DROP SCHEMA IF EXISTS "{prefix}{name}" CASCADE'))
             finally:
                 await engine.dispose()
@@ -111,11 +136,20 @@ def start_platform(
     *,
     postgres_url: str | None = None,
     extra_env: dict[str, str] | None = None,
-    timeout: float = 60.0,
+    timeout: float | None = None,
     demo: bool = False,
+    port: int | None = None,
+    wait_for: str = "/readyz",
 ) -> RunningPlatform:
-    """Run ``officina up`` on free ports with its own data dir (and PostgreSQL schemas)."""
-    port = free_port_block()
+    """Run ``officina up`` on free ports with its own data dir (and PostgreSQL schemas).
+
+    Returns once the gateway's ``wait_for`` path answers 200 (``/readyz``: every service
+    ready; ``/healthz``: the gateway alone), within ``timeout`` (default ``READY_TIMEOUT``,
+    set by ``OFFICINA_E2E_READY_TIMEOUT``).
+    """
+    timeout = READY_TIMEOUT if timeout is None else timeout
+    port = port or free_port_block()
+    metrics_port = free_port()
     data_dir = tmp / "data"
     env = dict(os.environ)
     env.pop("OFFICINA_SCHEMA_PREFIX", None)
@@ -143,19 +177,21 @@ def start_platform(
                 str(port),
                 "--data-dir",
                 str(data_dir),
+                "--metrics-port",
+                str(metrics_port),
                 *(["--demo"] if demo else []),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
         )
-    platform = RunningPlatform(port, data_dir, process, log_path, env)
+    platform = RunningPlatform(port, data_dir, process, log_path, env, metrics_port)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the platform exited with {process.returncode}:\n{platform.log()}")
         try:
-            if httpx.get(f"{platform.url}/readyz", timeout=2).status_code == 200:
+            if httpx.get(f"{platform.url}{wait_for}", timeout=2).status_code == 200:
                 return platform
         except httpx.HTTPError:
             pass

@@ -422,3 +422,20 @@ def test_dockerfile_installs_pinned_and_runs_the_source_tree_as_non_root() -> No
 
     cmd = json.loads(next(argument for keyword, argument in instructions if keyword == "CMD"))
     assert cmd[:2] == ["uvicorn", component("gateway").app_factory] and "--factory" in cmd
+
+
+def test_every_long_running_process_is_restarted_when_it_dies_and_health_checked(
+    compose: dict[str, Any],
+) -> None:
+    """Compose restarts a dead container (the launcher's supervision, in containers); the
+    one-shot job is not restarted; every process's health is probed with time to start."""
+    services = compose["services"]
+    for name in ("postgres", *COMPONENTS):
+        assert services[name].get("restart") in ("unless-stopped", "always"), name
+    for name in COMPONENTS:
+        healthcheck = services[name]["healthcheck"]
+        for key in ("interval", "timeout", "retries", "start_period"):
+            assert healthcheck.get(key), f"{name}'s healthcheck has no {key}"
+        # the gateway must not wait for the services: it answers 503 for one that is down
+        assert set(services[name]["depends_on"]) == {"migrate"}, name
+    assert services["migrate"].get("restart", "no") == "no"

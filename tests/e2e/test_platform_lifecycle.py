@@ -1,4 +1,4 @@
-"""The platform as an operator runs it: ``officina up`` brings six processes up and down together."""
+"""The platform as an operator runs it: ``officina up`` brings its processes up and down together."""
 
 import os
 import signal
@@ -9,8 +9,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from shared.registry import COMPONENT_NAMES
 from tests.conftest import POSTGRES_URL, TEST_DB
-from tests.platform_runner import SERVICES, RunningPlatform, start_platform
+from tests.platform_runner import READY_TIMEOUT, SERVICES, RunningPlatform, start_platform
+
+# A test here may start the platform twice: allow several readiness limits, not the suite's
+# default per-test timeout, so a busy machine does not fail it.
+pytestmark = pytest.mark.timeout(int(4 * READY_TIMEOUT))
 
 
 def _children_of(pid: int) -> list[int]:
@@ -74,29 +79,14 @@ def test_up_reports_every_service_ready_and_sigterm_leaves_no_process(
             time.sleep(0.05)
         assert "docs at" in platform.log()
         children = _children_of(platform.process.pid)
-        assert len(children) == 6
+        assert sorted(children) == sorted(platform.pids().values())
+        assert set(platform.pids()) == set(COMPONENT_NAMES)
     finally:
         status = platform.stop()
     assert status == 0
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(_alive(pid) for pid in children):
         time.sleep(0.1)
-    assert not [pid for pid in children if _alive(pid)]
-
-
-@pytest.mark.e2e
-def test_a_dying_service_is_reported_and_the_platform_exits_non_zero(
-    tmp_path: Path, started: list[RunningPlatform]
-) -> None:
-    platform = _start(tmp_path, started)
-    children = _children_of(platform.process.pid)
-    hr_port = str(platform.port + 3)
-    hr_pid = next(pid for pid in children if hr_port in Path(f"/proc/{pid}/cmdline").read_text())
-    os.kill(hr_pid, signal.SIGKILL)
-    status = platform.process.wait(timeout=30)
-    assert status != 0
-    assert "hr exited" in platform.log()
-    time.sleep(0.5)
     assert not [pid for pid in children if _alive(pid)]
 
 
@@ -124,3 +114,23 @@ def test_a_restart_keeps_the_accounts_made_on_the_first_start(
         f"{second.url}/api/v1/auth/users", headers={"Authorization": f"Bearer {token}"}
     )
     assert [user["username"] for user in users.json()["items"]] == ["admin"]
+
+
+@pytest.mark.e2e
+def test_ctrl_c_stops_every_process_without_a_traceback(
+    tmp_path: Path, started: list[RunningPlatform]
+) -> None:
+    """hr follows org's and workflow's feeds with long polls through the gateway, so requests
+    are in flight in three processes when the stop comes; none may end in a traceback."""
+    platform = _start(tmp_path, started)
+    assert platform.token()
+    children = _children_of(platform.process.pid)
+    platform.process.send_signal(signal.SIGINT)
+    assert platform.process.wait(timeout=READY_TIMEOUT) == 0
+    log = platform.log()
+    assert "officina: stopped (SIGINT)" in log
+    assert "Traceback" not in log and "CancelledError" not in log, log
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in children):
+        time.sleep(0.1)
+    assert not [pid for pid in children if _alive(pid)]
