@@ -2,14 +2,21 @@
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, create_model
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.contracts.principal import SERVICES
 from shared.kit.settings import PLATFORM_AUDIENCE, PLATFORM_ISSUER
+from shared.registry import SERVICE_NAMES, component
+
+# One optional ``<service>_url`` setting (``OFFICINA_<SERVICE>_URL``) per registered service.
+_ServiceUrls = create_model(
+    "_ServiceUrls",
+    __base__=BaseSettings,
+    **{f"{name}_url": (str | None, None) for name in SERVICE_NAMES},  # type: ignore[call-overload]
+)
 
 
-class GatewaySettings(BaseSettings):
+class GatewaySettings(_ServiceUrls):
     """Where the services are, how tokens are signed, and the gateway's own limits."""
 
     model_config = SettingsConfigDict(env_prefix="OFFICINA_", extra="ignore")
@@ -21,11 +28,6 @@ class GatewaySettings(BaseSettings):
     schema_prefix: str = ""
     port: int = 8000
     public_url: str | None = None
-    org_url: str | None = None
-    workflow_url: str | None = None
-    hr_url: str | None = None
-    finance_url: str | None = None
-    logistics_url: str | None = None
     token_issuer: str = PLATFORM_ISSUER
     token_audience: str = PLATFORM_AUDIENCE
     access_token_ttl: int = Field(default=15 * 60, ge=60, le=24 * 3600)
@@ -36,6 +38,11 @@ class GatewaySettings(BaseSettings):
     upstream_timeout: float = Field(default=30.0, gt=0)
     upstream_connect_timeout: float = Field(default=3.0, gt=0)
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    own_max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest body the gateway's own routes (/api/v1/auth/…) accept.",
+    )
     upstream_concurrency: int = Field(
         default=16,
         ge=1,
@@ -67,15 +74,15 @@ class GatewaySettings(BaseSettings):
     json_logs: bool = True
 
     def service_url(self, service: str) -> str:
-        """Base URL of a service: its own setting, else the port after the gateway's."""
+        """Base URL of a service: its own setting, else its registry port above the gateway's."""
         explicit = getattr(self, f"{service}_url")
         if explicit:
             return str(explicit).rstrip("/")
-        return f"http://127.0.0.1:{self.port + 1 + SERVICES.index(service)}"
+        return component(service).url("127.0.0.1", self.port)
 
     def service_urls(self) -> dict[str, str]:
         """Every service's base URL, by name."""
-        return {service: self.service_url(service) for service in SERVICES}
+        return {service: self.service_url(service) for service in SERVICE_NAMES}
 
     def resolved_schema(self) -> str:
         """The gateway's PostgreSQL schema (ignored on SQLite)."""

@@ -5,8 +5,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.registry import SERVICE_NAMES
+
 ROLES = ("admin", "gm", "hr", "finance", "logistics", "auditor", "employee")
-SERVICES = ("org", "workflow", "hr", "finance", "logistics")
+SERVICES = SERVICE_NAMES  # declared once, in shared/registry.py
 
 Role = Literal["admin", "gm", "hr", "finance", "logistics", "auditor", "employee"]
 
