@@ -1,8 +1,11 @@
 """The gateway application: authentication, routing to services, merged OpenAPI, health."""
 
 import asyncio
+import base64
+import hashlib
 import importlib.util
 import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,7 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.asyncapi import DEFAULT_HOST, asyncapi_document
 from gateway.auth.api import router as auth_router
@@ -212,6 +215,84 @@ class GatewayApp(FastAPI):
         await super().__call__(scope, receive, send)
 
 
+class OwnBodyLimit:
+    """The body limit of the routes the gateway serves itself (``/api/v1/auth/…``), applied
+    before anything reads the body and before any token is checked: a declared length over
+    the limit is refused at once, and a chunked body is read only up to it (413 problem)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length: bytes | None = None
+        chunked = False
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                length = value
+            elif name == b"transfer-encoding":
+                chunked = True
+        if length is not None:
+            if length.isdigit() and int(length) > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        if not chunked:
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            if len(body) > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(
+            Request(scope),
+            413,
+            detail=f"the request body exceeds {self.limit} bytes",
+            code="payload_too_large",
+        )
+        await response(scope, receive, send)
+
+
+def _with_docs_policy(page: HTMLResponse) -> HTMLResponse:
+    """The docs page with a Content-Security-Policy (scripts: the gateway's own files and the
+    page's inline start-up script by its hash; requests only to the gateway) and no framing."""
+    body = bytes(page.body)
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'"
+        for script in re.findall(rb"<script>(.*?)</script>", body, re.S)
+    )
+    page.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
+    page.headers["X-Frame-Options"] = "DENY"
+    return page
+
+
 class ServiceRoutes:
     """Pure-ASGI routing of ``/api/v1/<service>/…``: token and scope checks, then forwarding."""
 
@@ -312,18 +393,20 @@ def _docs_router(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     async def docs(request: Request) -> HTMLResponse:
         root = str(request.scope.get("root_path", "")).rstrip("/")
-        return get_swagger_ui_html(
-            openapi_url=f"{root}/openapi.json",
-            title="officina API",
-            swagger_js_url=f"{root}/docs/assets/swagger-ui-bundle.js",
-            swagger_css_url=f"{root}/docs/assets/swagger-ui.css",
-            swagger_favicon_url=f"{root}/docs/assets/favicon.png",
-            init_oauth={"clientId": "", "usePkceWithAuthorizationCodeGrant": False},
-            swagger_ui_parameters={
-                "persistAuthorization": True,
-                "displayOperationId": False,
-                "validatorUrl": None,
-            },
+        return _with_docs_policy(
+            get_swagger_ui_html(
+                openapi_url=f"{root}/openapi.json",
+                title="officina API",
+                swagger_js_url=f"{root}/docs/assets/swagger-ui-bundle.js",
+                swagger_css_url=f"{root}/docs/assets/swagger-ui.css",
+                swagger_favicon_url=f"{root}/docs/assets/favicon.png",
+                init_oauth={"clientId": "", "usePkceWithAuthorizationCodeGrant": False},
+                swagger_ui_parameters={
+                    "persistAuthorization": True,
+                    "displayOperationId": False,
+                    "validatorUrl": None,
+                },
+            )
         )
 
     @app.get("/docs/assets/{name}", include_in_schema=False)
@@ -408,6 +491,9 @@ def create_app(settings: GatewaySettings | None = None, keys: KeyRing | None = N
     install_problem_handlers(app)
     _docs_router(app)
     app.include_router(auth_router)
+    app.add_middleware(
+        OwnBodyLimit, limit=min(settings.max_body_bytes, settings.own_max_body_bytes)
+    )
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, service="gateway")
     proxied: ASGIApp = RequestContextMiddleware(
         ServiceRoutes(app), metrics=app.state.metrics, service="gateway"

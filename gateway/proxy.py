@@ -21,6 +21,7 @@ from gateway.upstream import (
     header,
     split_url,
 )
+from shared.kit.app import MAX_FEED_WAIT
 from shared.kit.errors import problem_response
 
 log = logging.getLogger("officina.gateway.proxy")
@@ -111,13 +112,18 @@ class Upstreams:
         """
         for service, url in self.urls.items():
             host, port = split_url(url)
-            for pools, limit in ((self._pools, self.concurrency), (self._feeds, None)):
+            # A long poll may hold its answer for the longest ``wait`` a feed accepts; only
+            # after that (and the usual time to answer) is a feed's service late.
+            for pools, limit, read_timeout in (
+                (self._pools, self.concurrency, self.timeout),
+                (self._feeds, None, self.timeout + MAX_FEED_WAIT),
+            ):
                 pools[service] = UpstreamPool(
                     host,
                     port,
                     limit=limit,
                     connect_timeout=self.connect_timeout,
-                    read_timeout=self.timeout,
+                    read_timeout=read_timeout,
                 )
 
     async def close(self) -> None:
