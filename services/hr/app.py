@@ -11,7 +11,7 @@ from services.hr.db.models import KIT, Base
 from services.hr.domain.directory import ORG_EVENTS, apply_org_event
 from services.hr.domain.leave import SAGA
 from shared.kit.app import create_service_app
-from shared.kit.approvals import COMPLETED, ApprovalSweeper, Backoff
+from shared.kit.approvals import ApprovalSweeper, Backoff
 from shared.kit.consumer import FeedConsumer
 from shared.kit.db import utcnow
 from shared.kit.runtime import ServiceRuntime
@@ -51,14 +51,8 @@ def create_app(
                     wait=settings.feed_wait,
                     page_size=500,
                 ),
-                FeedConsumer(
-                    runtime,
-                    name="workflow-outcomes",
-                    feed_url=f"{base}/api/v1/workflow/events",
-                    handler=SAGA.apply_outcome,
-                    token=client.token,
-                    event_types={COMPLETED},
-                    wait=settings.feed_wait,
+                SAGA.outcome_consumer(
+                    runtime, gateway_url=base, token=client.token, wait=settings.feed_wait
                 ),
             ]
             for consumer in consumers:

@@ -41,6 +41,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from shared.contracts.events import EventEnvelope, parse_event_as
 from shared.contracts.ids import new_id
 from shared.contracts.workflow_events import InstanceCompleted
+from shared.kit.consumer import FeedConsumer, TokenSource
 from shared.kit.db import utcnow
 from shared.kit.errors import Conflict, ServiceUnavailable
 from shared.kit.jobs import Periodic
@@ -440,6 +441,27 @@ class ApprovalSaga(Generic[R]):
         if apply is not None:
             await apply(session, record)
         await session.flush()
+
+    def outcome_consumer(
+        self,
+        runtime: ServiceRuntime,
+        *,
+        gateway_url: str,
+        token: TokenSource,
+        wait: float = 20.0,
+        name: str = "workflow-outcomes",
+    ) -> FeedConsumer:
+        """The consumer of workflow's feed that applies this saga's outcomes (start it with the
+        service; its cursor, ``name``, lives in the service's database)."""
+        return FeedConsumer(
+            runtime,
+            name=name,
+            feed_url=f"{gateway_url.rstrip('/')}/api/v1/workflow/events",
+            handler=self.apply_outcome,
+            token=token,
+            event_types={COMPLETED},
+            wait=wait,
+        )
 
     def _awaits_key_of(self, record: R, approval: Approval[R]) -> bool:
         key = record.approval_key or ""

@@ -340,3 +340,26 @@ async def test_an_outcome_of_ours_that_breaks_its_contract_is_not_skipped(sample
     async with sample.runtime.sessionmaker() as session:
         assert await read_cursor(session, sample.runtime, "outcomes") == 0
     assert (await sample.read(created["id"])).status == "pending"
+
+
+async def test_the_outcome_consumer_follows_workflows_feed(sample: Sample) -> None:
+    created = await sample.ask()
+    event = sample.workflow.completed(created["instance_id"], "approved")
+    asked: list[httpx.Request] = []
+
+    def feed(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        page = {"items": [event.model_dump(mode="json")], "next_after": event.seq}
+        return httpx.Response(200, json=page)
+
+    async def token() -> str:
+        return "client-token"
+
+    consumer = SAGA.outcome_consumer(sample.runtime, gateway_url="http://gateway/", token=token)
+    async with httpx.AsyncClient(transport=httpx.MockTransport(feed)) as client:
+        assert await consumer.poll_once(client) == 1
+        assert await consumer.poll_once(client) == 0  # the cursor moved with the outcome
+
+    assert asked[0].url.path == "/api/v1/workflow/events"
+    assert asked[0].url.params["type"] == "workflow.instance.completed"
+    assert (await sample.read(created["id"])).status == "approved"
