@@ -144,7 +144,7 @@ async def check_input(request: Request, rules: InputRules) -> None:
                 parameters=unknown,
             )
         if b"%00" in query or b"\x00" in query:
-            for name, value in parse_qsl(query.decode(), keep_blank_values=True):
+            for name, value in pairs:
                 if "\x00" in name or "\x00" in value:
                     raise _nul_issue(["query", name])
         for name, value in pairs:
