@@ -10,14 +10,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from services.hr.domain.entitlement import annual_leave_entitlement
-from tests.conftest import POSTGRES_URL, TEST_DB
+from tests.conftest import PATIENCE, POSTGRES_URL, TEST_DB
 from tests.platform_runner import ADMIN_PASSWORD, RunningPlatform, start_platform
 
 PASSWORD = "a-long-enough-secret-42"
@@ -36,6 +35,7 @@ def eventually(
     probe: Callable[[], Any], *, within: float, every: float = 0.05, what: str = "the condition"
 ) -> Any:
     """Call ``probe`` until it returns something truthy; fail after ``within`` seconds."""
+    within = max(within, PATIENCE)  # a busy machine is slow, not wrong
     deadline = time.monotonic() + within
     while True:
         result = probe()
@@ -263,20 +263,10 @@ def company(platform: RunningPlatform) -> Iterator[Company]:
 
 
 def service_pid(platform: RunningPlatform, service: str) -> int:
-    """A service's process: the launcher's child listening on that service's port."""
-    port = platform.service_url(service).rsplit(":", 1)[1]
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == platform.process.pid and port.encode() in cmdline:
-            return int(entry.name)
-    raise AssertionError(f"no child of {platform.process.pid} runs on port {port}")
+    """A service's process, as the launcher announced it (``<name> pid <pid>``)."""
+    pids = platform.pids()
+    assert service in pids, f"the launcher announced no {service} process"
+    return pids[service]
 
 
 # ---- the tests (in file order; each one reads the balance before it starts) ------------------
