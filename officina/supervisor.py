@@ -198,6 +198,7 @@ class LauncherMetrics:
 
 class _MetricsHandler(http.server.BaseHTTPRequestHandler):
     metrics: LauncherMetrics
+    timeout = 2  # seconds: a silent client must not hold up the supervise loop
 
     def do_GET(self) -> None:
         if self.path.split("?", 1)[0] == "/metrics":
@@ -341,11 +342,12 @@ class Supervisor:
 
     def start_all(self) -> None:
         """Start every process, and the launcher's metrics endpoint when it has a port."""
-        self._serve_metrics()
+        self.start_metrics()
         for name in COMPONENTS:
             self.spawn(name)
 
-    def _serve_metrics(self) -> None:
+    def start_metrics(self) -> None:
+        """Listen for the launcher's ``/metrics`` (answered from ``tick``), if it has a port."""
         if not self.metrics_port:
             return
         handler = type("Handler", (_MetricsHandler,), {"metrics": self.metrics})
