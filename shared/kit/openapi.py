@@ -14,11 +14,12 @@ The rules, per operation:
 - every operation may answer 400 (malformed request), 422 (validation, unknown query
   parameter), 429 (rate limited, ``Retry-After``), 503 (a dependency is down) and 504
   (the gateway's upstream timeout); operations with a security requirement also 401 and 403;
-- an operation with a path parameter may answer 404 (absent or not visible to the caller);
+- every operation may answer 404: the record in its path, one its body refers to, or the
+  employee the caller's account is linked to may be absent or not visible to the caller;
 - a write (POST, PUT, PATCH, DELETE) may answer 409; PUT, PATCH, DELETE and a POST action
   on a record (a path parameter) read ``If-Match`` and may answer 412; a POST reads
   ``Idempotency-Key``;
-- an operation with a request body may answer 413;
+- an operation with a request body may answer 413 and 415;
 - a read of a record reads ``If-None-Match`` and may answer 304.
 """
 
@@ -39,6 +40,7 @@ PROBLEM_DESCRIPTIONS: dict[str, str] = {
     "409": "Conflicts with the current state or another record (problem).",
     "412": "`If-Match` names a version other than the current one (problem).",
     "413": "The request body is larger than the limit (problem).",
+    "415": "The body is not in a media type this operation reads (problem).",
     "422": "The request is invalid; `errors` lists each reason (problem).",
     "429": "Too many requests; retry after `Retry-After` seconds (problem).",
     "503": "A service this operation needs is unavailable (problem).",
@@ -65,8 +67,9 @@ REQUEST_HEADERS: dict[str, dict[str, Any]] = {
         "name": "X-Request-ID",
         "in": "header",
         "required": False,
-        "description": "A request id of the caller's (1–128 visible characters); one is made when absent.",
-        "schema": {"type": "string", "maxLength": 128},
+        "description": "A request id of the caller's, echoed in the answer and in logs when it is "
+        "1–128 letters, digits or `._:-`; otherwise (or when absent) the server makes one.",
+        "schema": {"type": "string"},
     },
     "Idempotency-Key": {
         "name": "Idempotency-Key",
@@ -128,14 +131,15 @@ def _statuses(method: str, has_path_params: bool, has_body: bool, secured: bool)
     statuses = ["400", "422", "429", "503", "504"]
     if secured:
         statuses += ["401", "403"]
-    if has_path_params:
-        statuses.append("404")
+    # A record named in the path, or one the body or the caller's account refers to, may be
+    # absent or invisible to the caller.
+    statuses.append("404")
     if method in WRITE_METHODS:
         statuses.append("409")
         if _reads_if_match(method, has_path_params):
             statuses.append("412")
     if has_body:
-        statuses.append("413")
+        statuses += ["413", "415"]
     return sorted(statuses)
 
 

@@ -21,6 +21,14 @@ async def test_wrong_method_is_a_405_problem(notes: NotesService) -> None:
     assert "POST" in response.headers["allow"]
 
 
+async def test_a_405_allows_every_method_the_path_serves(notes: NotesService) -> None:
+    """GET and POST are two routes on one path; Allow names both, not only the first."""
+    response = await notes.client.put(NOTES, json={}, headers=notes.employee())
+
+    assert_problem(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == "GET, POST"
+
+
 async def test_invalid_body_is_a_422_problem_listing_each_error(notes: NotesService) -> None:
     response = await notes.client.post(
         NOTES, json={"title": "", "colour": "red"}, headers=notes.employee()
