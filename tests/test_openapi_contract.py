@@ -65,7 +65,7 @@ def test_no_operation_declares_fastapis_validation_body() -> None:
 
 
 def test_every_operation_declares_the_problems_it_can_answer() -> None:
-    for method, path, operation, parameters in operations():
+    for method, path, operation, _ in operations():
         responses = operation["responses"]
         declared = set(responses)
         assert {"400", "404", "422", "429", "503"} <= declared, (method, path)
