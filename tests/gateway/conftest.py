@@ -36,7 +36,7 @@ from shared.contracts.principal import SERVICES
 from shared.kit.migrations import upgrade
 from shared.kit.testing import bearer
 from shared.kit.tokens import SigningKey, issue_access_token
-from tests.conftest import TestDatabase
+from tests.conftest import PATIENCE, TestDatabase
 from tests.platform_runner import ADMIN_PASSWORD
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -155,7 +155,7 @@ def upstream() -> Iterator[str]:
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + PATIENCE
     while not server.started:
         if time.monotonic() > deadline:
             raise RuntimeError("the fake upstream did not start")

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from shared.kit.db import create_engine_for, ensure_schema
 from shared.kit.runtime import ServiceRuntime
 from shared.kit.testing import TokenMinter, bearer
-from tests.conftest import TestDatabase
+from tests.conftest import PATIENCE, TestDatabase
 from tests.kit.sample_app import Base, create_app
 
 NOTES = "/api/v1/notes/notes"
@@ -121,6 +121,7 @@ async def eventually(
     check: Callable[[], Awaitable[bool]], *, within: float = 10.0, interval: float = 0.05
 ) -> None:
     """Wait until ``check`` holds; fail the test when it does not within ``within`` seconds."""
+    within = max(within, PATIENCE)  # a busy machine is slow, not wrong
     deadline = time.monotonic() + within
     while not await check():
         if time.monotonic() > deadline:
