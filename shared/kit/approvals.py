@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Final, Generic, TypeVar
 
+import httpx
 from sqlalchemy import Integer, String, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -55,6 +56,8 @@ COMPLETED: Final = "workflow.instance.completed"
 # Answers that say nothing certain about the start: ask again later. Every other 4xx is
 # workflow refusing it for good (and storing that answer under the key, so it would replay).
 RETRYABLE_4XX: Final = frozenset({401, 408, 429})
+# …nor does a 409 saying the same key's first attempt is still running (workflow was slow).
+RETRYABLE_CODES: Final = frozenset({"idempotency_request_in_flight"})
 
 # The states of a record's latest approval (``approval_state``).
 AWAITING_START: Final = "awaiting_start"
@@ -135,6 +138,15 @@ class Backoff:
         if attempts <= 1:
             return self.first
         return min(self.first * (2 ** min(attempts - 1, 20)), self.longest)
+
+
+def _problem_code(response: httpx.Response) -> str | None:
+    """The ``code`` of a problem answer, if it is one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return str(body.get("code")) if isinstance(body, dict) and body.get("code") else None
 
 
 class _Started:
@@ -287,7 +299,11 @@ class ApprovalSaga(Generic[R]):
         )
         if response.status_code in (200, 201):
             return _Started(uuid.UUID(response.json()["id"]))
-        if 400 <= response.status_code < 500 and response.status_code not in RETRYABLE_4XX:
+        if (
+            400 <= response.status_code < 500
+            and response.status_code not in RETRYABLE_4XX
+            and _problem_code(response) not in RETRYABLE_CODES
+        ):
             return _Refused(f"workflow answered {response.status_code}: {response.text[:400]}")
         raise ServiceUnavailable(
             f"the approval could not be started (workflow answered {response.status_code})"

@@ -92,8 +92,9 @@ class FakeWorkflow:
     repeated ``Idempotency-Key``, 409 when withdrawing an instance that has already ended.
     ``down``: every call answers 503 and changes nothing. ``lose_answers``: a start is carried
     out but its answer never arrives (the connection drops). ``refuse_starts``: starts are
-    refused with ``refusal_status`` (422) and start nothing. ``on_start`` runs when a start
-    arrives, before workflow acts on it; ``on_withdraw`` once an instance is withdrawn.
+    answered ``refusal_status`` (422) with ``refusal_code`` and start nothing. ``on_start``
+    runs when a start arrives, before workflow acts on it; ``on_withdraw`` once an instance is
+    withdrawn.
     :meth:`decide` closes an instance as an approver would; :meth:`completed` is the
     ``workflow.instance.completed`` event workflow then publishes.
     """
@@ -107,6 +108,7 @@ class FakeWorkflow:
     lose_answers: bool = False
     refuse_starts: bool = False
     refusal_status: int = 422
+    refusal_code: str = "invalid_request_data"
     on_start: Callable[[dict[str, Any]], Awaitable[None]] | None = None
     on_withdraw: Callable[[str], Awaitable[None]] | None = None
     _seq: "itertools.count[int]" = field(default_factory=lambda: itertools.count(1))
@@ -158,7 +160,7 @@ class FakeWorkflow:
         if self.refuse_starts:
             return httpx.Response(
                 self.refusal_status,
-                json={"status": self.refusal_status, "code": "invalid_request_data"},
+                json={"status": self.refusal_status, "code": self.refusal_code},
             )
         if key in self.by_key:  # the real workflow replays the stored answer
             answer = httpx.Response(201, json={"id": self.by_key[key], "status": "pending"})

@@ -143,9 +143,19 @@ async def test_a_refused_start_ends_approval_refused_and_is_never_asked_again(
     assert sample.workflow.starts() == 1
 
 
-@pytest.mark.parametrize("status", [408, 429, 503])
-async def test_an_uncertain_answer_is_not_a_refusal(sample: Sample, status: int) -> None:
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        (408, "timeout"),
+        (429, "too_many_requests"),
+        (503, "x"),
+        (409, "idempotency_request_in_flight"),
+    ],
+)
+async def test_an_uncertain_answer_is_not_a_refusal(sample: Sample, status: int, code: str) -> None:
+    """Including workflow still running the first attempt under the same key (it was slow)."""
     sample.workflow.refuse_starts, sample.workflow.refusal_status = True, status
+    sample.workflow.refusal_code = code
 
     created = await sample.ask()
 
