@@ -48,11 +48,11 @@ $(ASYNCAPI_STAMP): tools/asyncapi/package.json tools/asyncapi/package-lock.json
 CLIENT_TOOLS := tools/clients/.installed
 $(CLIENT_TOOLS): tools/clients/package.json tools/clients/python-constraints.txt $(ASYNCAPI_STAMP) | $(BIN)/python
 	@if command -v npm >/dev/null 2>&1; then \
-	  echo "installing the client tools (npm: redocly, openapi-typescript, typescript; PyPI: openapi-python-client)"; \
+	  echo "installing the client tools (npm: redocly, openapi-typescript, typescript; PyPI: openapi-python-client, schemathesis)"; \
 	  npm install --prefix tools/clients --no-audit --no-fund --loglevel=error; \
 	else echo "npm is not installed: the generated-client tests will be skipped"; fi
 	$(BIN)/uv venv -q --allow-existing --python $(BIN)/python tools/clients/.venv
-	$(BIN)/uv pip install -q --python tools/clients/.venv/bin/python -c tools/clients/python-constraints.txt openapi-python-client
+	$(BIN)/uv pip install -q --python tools/clients/.venv/bin/python -c tools/clients/python-constraints.txt openapi-python-client schemathesis
 	touch $(CLIENT_TOOLS)
 
 test: $(STAMP) $(BROWSER_STAMP) $(ASYNCAPI_STAMP) $(CLIENT_TOOLS)
