@@ -213,9 +213,41 @@ class GatewayApp(FastAPI):
             and service_of(scope["path"]) is not None
         ):
             scope["app"] = self
-            await self.proxied(scope, receive, send)
+            await _answer_even_when_stopping(self.proxied, scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+
+async def _answer_even_when_stopping(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Runs a proxied request; when the server stops while the request waits for its service
+    (uvicorn cancels requests still running once its graceful-shutdown time is up, typically
+    an event-feed long poll), the caller gets a 503 problem instead of a dropped connection,
+    and the log a line instead of a ``CancelledError`` traceback."""
+    started = False
+
+    async def tracked(message: Message) -> None:
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = True
+        await send(message)
+
+    try:
+        await app(scope, receive, tracked)
+    except asyncio.CancelledError as exc:
+        if started or "graceful shutdown" not in " ".join(map(str, exc.args)):
+            raise
+        log.info("%s %s cancelled: the gateway is stopping", scope["method"], scope["path"])
+        response = problem_response(
+            None,
+            503,
+            detail="the gateway is stopping; try again",
+            code="shutting_down",
+            instance=scope["path"],
+            headers={"Retry-After": "5", "Connection": "close"},
+        )
+        await response(scope, receive, send)
 
 
 class Gzip(GZipMiddleware):
