@@ -15,7 +15,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from officina import supervisor
 from shared.kit.testing import bearer
 from tests.conftest import PATIENCE, POSTGRES_URL, TEST_DB
 from tests.faults.support import (
@@ -31,9 +30,6 @@ from tests.platform_runner import SERVICES, RunningPlatform, start_platform
 from tests.problems import assert_problem
 
 pytestmark = pytest.mark.e2e
-
-# The launcher restarts a component that dies (issue 12, item 1) once it has a restart policy.
-SUPERVISED = hasattr(supervisor, "RestartPolicy")
 
 
 @pytest.fixture
@@ -56,11 +52,6 @@ def start(tmp_path: Path, started: list[RunningPlatform], **env: str) -> Running
 
 
 @pytest.mark.timeout(1200)
-@pytest.mark.xfail(
-    not SUPERVISED,
-    strict=True,
-    reason="issue 12 item 1: without supervision the launcher stops every process when one dies",
-)
 def test_a_service_killed_under_load_comes_back_and_every_write_is_applied_exactly_once(
     tmp_path: Path, platforms: list[RunningPlatform]
 ) -> None:
@@ -102,11 +93,6 @@ def test_a_service_killed_under_load_comes_back_and_every_write_is_applied_exact
 
 
 @pytest.mark.timeout(1200)
-@pytest.mark.xfail(
-    not SUPERVISED,
-    strict=True,
-    reason="issue 12 item 1: without supervision the launcher stops every process when one dies",
-)
 def test_each_component_killed_in_turn_is_restarted_while_the_rest_answer(
     tmp_path: Path, platforms: list[RunningPlatform]
 ) -> None:
