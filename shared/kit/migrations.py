@@ -22,9 +22,9 @@ from typing import Any, Literal
 
 from alembic import command, context
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, event, inspect, text
+from sqlalchemy import MetaData, column, event, inspect, select, text
+from sqlalchemy import table as sql_table
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -225,13 +225,21 @@ async def _run_in_scripts(conn: AsyncConnection, statements: tuple[_Statement, .
 
 
 async def current_revision(engine: AsyncEngine, component: str) -> str | None:
-    """The revision the database is at, or None before the first migration."""
+    """The revision the database is at, or None before the first migration.
+
+    Read with one plain query on the version table (in the connection's schema), not through
+    Alembic's MigrationContext, which logs two lines each time: ``/readyz`` asks this on
+    every probe.
+    """
+    table = version_table(component)
 
     def read(connection: Connection) -> str | None:
-        migration = MigrationContext.configure(
-            connection, opts={"version_table": version_table(component)}
-        )
-        return migration.get_current_revision()
+        if not inspect(connection).has_table(table):
+            return None
+        value = connection.execute(
+            select(column("version_num")).select_from(sql_table(table))
+        ).scalar()
+        return None if value is None else str(value)
 
     async with engine.connect() as conn:
         return await conn.run_sync(read)
