@@ -173,6 +173,9 @@ async def check_input(request: Request, rules: InputRules) -> None:
                     if "\x00" in name or "\x00" in value:
                         raise _nul_issue(["body", name])
         elif content_type.startswith("multipart/form-data"):
+            # Read (and keep) the raw body first: the form is then parsed from it, and the
+            # Idempotency-Key fingerprint can still read it afterwards.
+            await request.body()
             form = await request.form()
             for name, value in form.multi_items():
                 if isinstance(value, str) and ("\x00" in value or "\x00" in name):

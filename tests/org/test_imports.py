@@ -320,3 +320,32 @@ async def test_values_longer_than_their_fields_are_row_errors(org: OrgService) -
         (3, "id_number"),
     ]
     assert await org.employee_count() == 0
+
+
+async def test_an_import_retried_with_its_idempotency_key_is_applied_once(org: OrgService) -> None:
+    """A multipart body and an Idempotency-Key: the kit reads the body for both (was a 500)."""
+    content = csv_rows(good_rows(2, start=900)).encode()
+    request = org.client.build_request(
+        "POST",
+        f"{API}/employee-imports",
+        files={"file": ("employees.csv", content, "text/csv")},
+        headers={**org.hr(), "Idempotency-Key": "import-900"},
+    )
+    body = request.read()  # the same bytes (and multipart boundary) both times, as a retry sends
+
+    first = await org.client.post(request.url, content=body, headers=request.headers)
+    again = await org.client.post(request.url, content=body, headers=request.headers)
+
+    assert first.status_code == 201, first.text
+    assert again.status_code == 201
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    assert len(first.json()["employee_ids"]) == 2
+
+
+async def test_an_employee_may_not_import_even_with_an_idempotency_key(org: OrgService) -> None:
+    response = await org.import_csv(
+        IMPORT_HEADER + "\n", headers={**org.employee(), "Idempotency-Key": "import-erin"}
+    )
+
+    assert_problem(response, 403)
