@@ -13,12 +13,18 @@ $(BIN)/python:
 
 # Re-install only when the dependency list or the pins change.
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/python -m pip install -q --disable-pip-version-check uv
-	$(BIN)/uv pip install -q --python $(BIN)/python -c constraints.txt -e '.[dev]'
+	@echo "setup: installing uv (the installer) into $(VENV) from PyPI"
+	$(BIN)/python -m pip install --progress-bar on --disable-pip-version-check uv
+	@echo "setup: installing officina and its pinned dependencies (constraints.txt) into $(VENV)"
+	$(BIN)/uv pip install --python $(BIN)/python -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+# A development default: the usual local frontend dev servers (Vite, create-react-app/Next)
+# may call the API from the browser. Deployments set OFFICINA_CORS_ORIGINS themselves.
+OFFICINA_CORS_ORIGINS ?= ["http://localhost:5173","http://127.0.0.1:5173","http://localhost:3000","http://127.0.0.1:3000"]
+
 run: $(STAMP)
-	$(BIN)/officina up --port $(PORT) --data-dir $(DATA_DIR) $(ARGS)
+	OFFICINA_CORS_ORIGINS='$(OFFICINA_CORS_ORIGINS)' $(BIN)/officina up --port $(PORT) --data-dir $(DATA_DIR) $(ARGS)
 
 # Runs every test on SQLite, then on PostgreSQL when OFFICINA_TEST_POSTGRES_URL is set
 # (.ci/run sets it and insists that PostgreSQL answers).
