@@ -27,5 +27,4 @@ USER officina
 
 EXPOSE 8000 8001 8002 8003 8004 8005
 
-CMD ["uvicorn", "gateway.app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", \
-     "--no-access-log", "--timeout-graceful-shutdown", "5"]
+CMD ["officina", "serve", "gateway", "--host", "0.0.0.0", "--port", "8000"]

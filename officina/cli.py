@@ -132,6 +132,32 @@ def up(
 
 
 @app.command()
+def serve(
+    name: Annotated[str, typer.Argument(help="The component: gateway or a service's name.")],
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    graceful: Annotated[
+        float, typer.Option(help="Seconds requests in flight get when stopping.")
+    ] = 5.0,
+) -> None:
+    """Serve one component, as a container runs it (compose, Kubernetes).
+
+    The same server ``officina up`` forks for each process: on SIGTERM, long polls end at once
+    with a 503 problem and nothing prints a traceback; forwarded headers are left to the
+    gateway's trusted-proxy setting. Configuration comes from the OFFICINA_* environment.
+    """
+    if name not in COMPONENTS:
+        typer.echo(f"officina: no component {name!r}; one of {', '.join(COMPONENTS)}", err=True)
+        raise typer.Exit(2)
+    from officina.child import serve as serve_component
+
+    # uvicorn stops on SIGTERM, then raises the signal again under the handler it found: a
+    # stop that went well is exit status 0, not "killed by SIGTERM".
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
+    raise typer.Exit(serve_component(name, host=host, port=port, graceful_seconds=graceful))
+
+
+@app.command()
 def openapi(
     output: Annotated[
         Path | None, typer.Option(help="File to write; standard output if omitted.")

@@ -131,13 +131,12 @@ def test_each_component_is_exactly_one_compose_service_on_its_officina_up_port(
     services = compose["services"]
     assert set(services) == {*SUPPORT_SERVICES, *COMPONENTS}
     for name in COMPONENTS:
-        factory = component(name).app_factory
         running = [
             service
             for service in services
-            if service not in SUPPORT_SERVICES and factory in command_of(compose, service)
+            if service not in SUPPORT_SERVICES and command_of(compose, service)[2:3] == [name]
         ]
-        assert running == [name], f"{factory} runs in {running}"
+        assert running == [name], f"{name} runs in {running}"
         command = command_of(compose, name)
         port = launcher_port(name)
         assert option(command, "--port") == str(port)
@@ -162,12 +161,17 @@ def test_every_command_runs_its_components_importable_app_factory(
     from gateway.keys import KeyRing
     from shared.kit.tokens import SigningKey
 
+    commands = {
+        info.name or getattr(info.callback, "__name__", "")
+        for info in officina_cli.registered_commands
+    }
+    assert "serve" in commands
     for name in COMPONENTS:
         command = command_of(compose, name)
-        assert command[0] == "uvicorn" and "--factory" in command, command
-        assert command[1] == component(name).app_factory
-        factory = load_callable(command[1])
-        assert factory is not None and callable(factory), f"{command[1]} does not import"
+        # `officina serve <name>`: the launcher's own server (clean stop, no forwarded headers)
+        assert command[:3] == ["officina", "serve", name], command
+        factory = load_callable(component(name).app_factory)
+        assert factory is not None and callable(factory), f"{name} does not import"
         app = factory(keys=KeyRing(SigningKey.generate())) if name == "gateway" else factory()
         assert asyncio.run(_status(app, "/healthz")) == 200, f"{name} does not answer /healthz"
         if name == "gateway":
@@ -421,7 +425,7 @@ def test_dockerfile_installs_pinned_and_runs_the_source_tree_as_non_root() -> No
         assert not any(fnmatch.fnmatch(path, pattern.strip("/")) for pattern in ignored), path
 
     cmd = json.loads(next(argument for keyword, argument in instructions if keyword == "CMD"))
-    assert cmd[:2] == ["uvicorn", component("gateway").app_factory] and "--factory" in cmd
+    assert cmd[:3] == ["officina", "serve", "gateway"], cmd
 
 
 def test_every_long_running_process_is_restarted_when_it_dies_and_health_checked(
