@@ -25,6 +25,7 @@ from gateway.auth.schemas import (
     ClientRead,
     ClientUpdate,
     Me,
+    RoleMembers,
     Text,
     TokenResponse,
 )
@@ -152,7 +153,34 @@ def _refuse_nul(fields: dict[str, str | None]) -> None:
     response_model=TokenResponse,
     response_model_exclude_none=True,
     summary="Get an access token (OAuth2 password, refresh_token or client_credentials grant)",
-    openapi_extra={"security": []},
+    openapi_extra={
+        "security": [],
+        "requestBody": {
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "examples": {
+                        "password": {
+                            "summary": "A person logs in",
+                            "value": {
+                                "grant_type": "password",
+                                "username": "chen.xiaohong",
+                                "password": "Qiming-2026-initial",
+                            },
+                        },
+                        "client_credentials": {
+                            "summary": "A system gets a token",
+                            "value": {
+                                "grant_type": "client_credentials",
+                                "client_id": "finance-erp",
+                                "client_secret": "cs_EXAMPLE_7hQ2pX9vLm4rT8wZ",
+                                "scope": "org:read",
+                            },
+                        },
+                    }
+                }
+            }
+        },
+    },
     dependencies=[Depends(_form_encoded)],
 )
 async def issue_token(
@@ -386,7 +414,11 @@ async def update_client(
     return client
 
 
-@router.get("/role-members", summary="Employees whose account holds a role")
+@router.get(
+    "/role-members",
+    response_model=RoleMembers,
+    summary="Employees whose account holds a role",
+)
 async def list_role_members(
     session: SessionDep,
     principal: CurrentPrincipal,

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -11,6 +11,48 @@ from shared.contracts.principal import ROLES, SERVICES
 Role = Literal["admin", "gm", "hr", "finance", "logistics", "auditor", "employee"]
 SCOPES = tuple(f"{service}:{mode}" for service in SERVICES for mode in ("read", "write"))
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
+EmployeeStatus = Literal["onboarding", "active", "on_leave", "left"]
+
+ACCOUNT_ID = "0193a8c0-0000-7000-8000-000000000001"
+EMPLOYEE_ID = "0193a8c0-0000-7000-8000-0000000000e1"
+CLIENT_UUID = "0193a8c0-0000-7000-8000-0000000000a9"
+CREATED_AT = "2026-03-02T09:00:00Z"
+CLIENT_EXAMPLE: dict[str, Any] = {
+    "id": CLIENT_UUID,
+    "client_id": "finance-erp",
+    "name": "财务 ERP 对接",
+    "scopes": ["org:read", "workflow:write"],
+    "active": True,
+    "builtin": False,
+    "version": 1,
+    "created_at": CREATED_AT,
+}
+
+
+PROFILE_EXAMPLE: dict[str, Any] = {
+    "employee_id": "0193a8c0-0000-7000-8000-0000000000e1",
+    "name": "陈小红",
+    "employee_number": "E0042",
+    "email": "chen.xiaohong@example.com",
+    "status": "active",
+    "department": {
+        "id": "0193a8c0-0000-7000-8000-0000000000d1",
+        "name": "研发部",
+    },
+    "position": {
+        "id": "0193a8c0-0000-7000-8000-0000000000b1",
+        "name": "工程师",
+    },
+    "manager": {
+        "id": "0193a8c0-0000-7000-8000-0000000000e2",
+        "name": "王经理",
+    },
+}
+
+
+def examples(*values: dict[str, Any]) -> ConfigDict:
+    """A model config with these examples of its JSON (shown in the OpenAPI document)."""
+    return ConfigDict(json_schema_extra={"examples": list(values)})
 
 
 def refuse_nul(value: str) -> str:
@@ -26,6 +68,16 @@ Text = Annotated[str, AfterValidator(refuse_nul)]
 class TokenResponse(BaseModel):
     """RFC 6749 §5.1 access token response."""
 
+    model_config = examples(
+        {
+            "access_token": "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.eyJzdWIiOiIwMTkzIn0.c2lnbmF0dXJl",
+            "token_type": "bearer",
+            "expires_in": 900,
+            "refresh_token": "rt_3q2-7wEXAMPLEc5Qm8",
+            "scope": "",
+        }
+    )
+
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int
@@ -36,6 +88,8 @@ class TokenResponse(BaseModel):
 class NamedRef(BaseModel):
     """Something org knows, by id and name (None when org could not say)."""
 
+    model_config = examples({"id": "0193a8c0-0000-7000-8000-0000000000d1", "name": "研发部"})
+
     id: uuid.UUID
     name: str | None = None
 
@@ -43,11 +97,13 @@ class NamedRef(BaseModel):
 class EmployeeProfile(BaseModel):
     """The person behind an account, as org knows them."""
 
+    model_config = examples(PROFILE_EXAMPLE)
+
     employee_id: uuid.UUID
     name: str
     employee_number: str | None = None
     email: str | None = None
-    status: str | None = None
+    status: EmployeeStatus | None = None
     department: NamedRef | None = None
     position: NamedRef | None = None
     manager: NamedRef | None = Field(
@@ -71,25 +127,7 @@ class Me(BaseModel):
                     "roles": ["employee"],
                     "scopes": [],
                     "client_id": None,
-                    "profile": {
-                        "employee_id": "0193a8c0-0000-7000-8000-0000000000e1",
-                        "name": "陈小红",
-                        "employee_number": "E0042",
-                        "email": "chen.xiaohong@example.com",
-                        "status": "active",
-                        "department": {
-                            "id": "0193a8c0-0000-7000-8000-0000000000d1",
-                            "name": "研发部",
-                        },
-                        "position": {
-                            "id": "0193a8c0-0000-7000-8000-0000000000b1",
-                            "name": "工程师",
-                        },
-                        "manager": {
-                            "id": "0193a8c0-0000-7000-8000-0000000000e2",
-                            "name": "王经理",
-                        },
-                    },
+                    "profile": PROFILE_EXAMPLE,
                     "profile_status": "complete",
                 }
             ]
@@ -99,8 +137,8 @@ class Me(BaseModel):
     sub: str
     username: str | None
     employee_id: uuid.UUID | None
-    roles: list[str]
-    scopes: list[str]
+    roles: list[str] = Field(description="Roles as the token states them (see `Role`).")
+    scopes: list[str] = Field(description="A client's scopes (`<service>:read|write`).")
     client_id: str | None = None
     profile: EmployeeProfile | None = None
     profile_status: ProfileStatus = Field(
@@ -114,7 +152,20 @@ class Me(BaseModel):
 class AccountCreate(BaseModel):
     """A new account."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "chen.xiaohong",
+                    "password": "Qiming-2026-initial",
+                    "roles": ["employee"],
+                    "employee_id": EMPLOYEE_ID,
+                    "active": True,
+                }
+            ]
+        },
+    )
 
     username: str = Field(pattern=USERNAME_PATTERN, description="Lowercase letters, digits, . _ -")
     password: Text
@@ -131,7 +182,9 @@ class AccountCreate(BaseModel):
 class AccountUpdate(BaseModel):
     """Fields an admin may change; ``password`` resets it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"roles": ["employee", "hr"]}]}
+    )
 
     password: Text | None = None
     roles: list[Role] | None = None
@@ -142,11 +195,28 @@ class AccountUpdate(BaseModel):
 class AccountRead(BaseModel):
     """An account as admins see it (never the password hash)."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": ACCOUNT_ID,
+                    "username": "chen.xiaohong",
+                    "roles": ["employee"],
+                    "employee_id": EMPLOYEE_ID,
+                    "active": True,
+                    "last_login_at": "2026-11-20T01:02:03Z",
+                    "version": 2,
+                    "created_at": CREATED_AT,
+                    "updated_at": "2026-11-20T01:02:03Z",
+                }
+            ]
+        },
+    )
 
     id: uuid.UUID
     username: str
-    roles: list[str]
+    roles: list[Role]
     employee_id: uuid.UUID | None
     active: bool
     last_login_at: datetime | None
@@ -158,7 +228,12 @@ class AccountRead(BaseModel):
 class ClientCreate(BaseModel):
     """A new integration client."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"name": "财务 ERP 对接", "scopes": ["org:read", "workflow:write"]}]
+        },
+    )
 
     name: Text = Field(min_length=1, max_length=200)
     scopes: list[Literal[SCOPES]] = Field(min_length=1)  # type: ignore[valid-type]
@@ -167,7 +242,9 @@ class ClientCreate(BaseModel):
 class ClientUpdate(BaseModel):
     """Fields an admin may change on a client."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"scopes": ["org:read"], "active": False}]}
+    )
 
     name: Text | None = Field(default=None, min_length=1, max_length=200)
     scopes: list[Literal[SCOPES]] | None = None  # type: ignore[valid-type]
@@ -177,12 +254,14 @@ class ClientUpdate(BaseModel):
 class ClientRead(BaseModel):
     """A client as admins see it (never the secret)."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [CLIENT_EXAMPLE]}
+    )
 
     id: uuid.UUID
     client_id: str
     name: str
-    scopes: list[str]
+    scopes: list[Literal[SCOPES]]  # type: ignore[valid-type]
     active: bool
     builtin: bool
     version: int
@@ -192,7 +271,17 @@ class ClientRead(BaseModel):
 class ClientCreated(ClientRead):
     """The answer to creating a client: the only time the secret is shown."""
 
+    model_config = examples({**CLIENT_EXAMPLE, "client_secret": "cs_EXAMPLE_7hQ2pX9vLm4rT8wZ"})
+
     client_secret: str
+
+
+class RoleMembers(BaseModel):
+    """The employees whose active account holds a role."""
+
+    model_config = examples({"employee_ids": [EMPLOYEE_ID]})
+
+    employee_ids: list[uuid.UUID]
 
 
 ALL_ROLES = ROLES

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -21,6 +21,48 @@ Days = Annotated[
 ]
 
 
+LeaveStatus = Literal[
+    "pending",
+    "approved",
+    "rejected",
+    "withdrawn",
+    "cancelled",
+    "cancellation_pending",
+    "approval_refused",
+]
+StartPortion = Literal["full", "afternoon"]
+EndPortion = Literal["full", "morning"]
+
+# Ids the examples share, so that one example's references match another's.
+EMPLOYEE_ID = "0193a8c0-0000-7000-8000-0000000000e1"
+DEPARTMENT_ID = "0193a8c0-0000-7000-8000-0000000000d1"
+BALANCE_ID = "0193a8c0-0000-7000-8000-00000000b101"
+REQUEST_ID = "0193a8c0-0000-7000-8000-00000000b201"
+INSTANCE_ID = "0193a8c0-0000-7000-8000-00000000a101"
+HOLIDAYS_EXAMPLE: list[dict[str, Any]] = [
+    {"date": "2026-10-01", "name": "国庆节"},
+    {"date": "2026-10-02", "name": "国庆节"},
+]
+WORKDAYS_EXAMPLE: list[dict[str, Any]] = [{"date": "2026-09-27", "name": "国庆节调休上班"}]
+BALANCE_EXAMPLE: dict[str, Any] = {
+    "id": BALANCE_ID,
+    "employee_id": EMPLOYEE_ID,
+    "year": 2026,
+    "leave_type": "annual",
+    "entitled": "10.0",
+    "adjusted": "0.5",
+    "used": "3.0",
+    "pending": "1.0",
+    "remaining": "6.5",
+    "version": 4,
+}
+
+
+def examples(*values: dict[str, Any]) -> ConfigDict:
+    """A model config with these examples of its JSON (shown in the OpenAPI document)."""
+    return ConfigDict(json_schema_extra={"examples": list(values)})
+
+
 class Strict(BaseModel):
     """Request bodies refuse unknown fields."""
 
@@ -30,12 +72,18 @@ class Strict(BaseModel):
 class SpecialDay(Strict):
     """A date and what it is called (国庆节, 调休上班…)."""
 
+    model_config = examples(HOLIDAYS_EXAMPLE[0])
+
     date: date
     name: str = Field(default="", max_length=100)
 
 
 class CalendarUpdate(Strict):
     """A year's public holidays and make-up working days; replaces what was there."""
+
+    model_config = examples(
+        {"holidays": HOLIDAYS_EXAMPLE, "workdays": WORKDAYS_EXAMPLE, "note": "据国务院办公厅通知"}
+    )
 
     holidays: list[SpecialDay] = Field(default_factory=list)
     workdays: list[SpecialDay] = Field(
@@ -46,6 +94,17 @@ class CalendarUpdate(Strict):
 
 class CalendarRead(BaseModel):
     """A year's working calendar."""
+
+    model_config = examples(
+        {
+            "year": 2026,
+            "configured": True,
+            "note": "据国务院办公厅通知",
+            "holidays": HOLIDAYS_EXAMPLE,
+            "workdays": WORKDAYS_EXAMPLE,
+            "version": 2,
+        }
+    )
 
     year: int
     configured: bool
@@ -58,6 +117,16 @@ class CalendarRead(BaseModel):
 class WorkingDays(BaseModel):
     """A count of working days."""
 
+    model_config = examples(
+        {
+            "from": "2026-09-28",
+            "to": "2026-10-09",
+            "working_days": 5,
+            "configured_years": [2026],
+            "unconfigured_years": [],
+        }
+    )
+
     from_date: date = Field(serialization_alias="from")
     to_date: date = Field(serialization_alias="to")
     working_days: int
@@ -68,7 +137,25 @@ class WorkingDays(BaseModel):
 class LeaveTypeRead(BaseModel):
     """A leave type."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "annual",
+                    "name": "年假",
+                    "name_en": "Annual leave",
+                    "paid": True,
+                    "uses_balance": True,
+                    "day_basis": "working",
+                    "min_unit": "0.5",
+                    "requires_document": False,
+                    "active": True,
+                    "version": 1,
+                }
+            ]
+        },
+    )
 
     code: str
     name: str
@@ -85,6 +172,8 @@ class LeaveTypeRead(BaseModel):
 class LeaveTypeUpdate(Strict):
     """What HR may change on a leave type."""
 
+    model_config = examples({"requires_document": True})
+
     name: str | None = Field(default=None, min_length=1, max_length=100)
     name_en: str | None = Field(default=None, min_length=1, max_length=100)
     paid: bool | None = None
@@ -95,7 +184,9 @@ class LeaveTypeUpdate(Strict):
 class BalanceRead(BaseModel):
     """A leave balance."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [BALANCE_EXAMPLE]}
+    )
 
     id: uuid.UUID
     employee_id: uuid.UUID
@@ -112,11 +203,15 @@ class BalanceRead(BaseModel):
 class Allocation(Strict):
     """Run the yearly allocation."""
 
+    model_config = examples({"year": 2027})
+
     year: int = Field(ge=2000, le=2100)
 
 
 class AllocationResult(BaseModel):
     """What the allocation did."""
+
+    model_config = examples({"year": 2027, "employees": 120, "created": 118, "updated": 2})
 
     year: int
     employees: int
@@ -126,6 +221,8 @@ class AllocationResult(BaseModel):
 
 class AdjustmentCreate(Strict):
     """A manual change of a balance: whole or half days, and why."""
+
+    model_config = examples({"delta": "0.5", "reason": "加班调休补偿"})
 
     delta: Decimal = Field(
         description="Days to add (negative to take away): a non-zero multiple of 0.5.",
@@ -145,14 +242,25 @@ class AdjustmentCreate(Strict):
 class LeaveRequestCreate(Strict):
     """A request for leave."""
 
+    model_config = examples(
+        {
+            "leave_type": "annual",
+            "start_date": "2026-12-07",
+            "start_portion": "full",
+            "end_date": "2026-12-08",
+            "end_portion": "morning",
+            "reason": "回老家探亲",
+        }
+    )
+
     employee_id: uuid.UUID | None = Field(
         default=None, description="Defaults to the caller (HR may file for others)."
     )
     leave_type: str
     start_date: date
-    start_portion: Literal["full", "afternoon"] = "full"
+    start_portion: StartPortion = "full"
     end_date: date
-    end_portion: Literal["full", "morning"] = "full"
+    end_portion: EndPortion = "full"
     reason: str = Field(default="", max_length=2000)
     attachment_ref: str | None = Field(default=None, max_length=500)
 
@@ -160,20 +268,46 @@ class LeaveRequestCreate(Strict):
 class LeaveRequestRead(BaseModel):
     """A leave request."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": REQUEST_ID,
+                    "employee_id": EMPLOYEE_ID,
+                    "department_id": DEPARTMENT_ID,
+                    "leave_type": "annual",
+                    "start_date": "2026-12-07",
+                    "start_portion": "full",
+                    "end_date": "2026-12-08",
+                    "end_portion": "morning",
+                    "days": "1.5",
+                    "reason": "回老家探亲",
+                    "attachment_ref": None,
+                    "status": "pending",
+                    "workflow_instance_id": INSTANCE_ID,
+                    "cancellation_instance_id": None,
+                    "decided_at": None,
+                    "version": 1,
+                    "created_at": "2026-11-20T08:30:00Z",
+                    "updated_at": "2026-11-20T08:30:00Z",
+                }
+            ]
+        },
+    )
 
     id: uuid.UUID
     employee_id: uuid.UUID
     department_id: uuid.UUID
     leave_type: str
     start_date: date
-    start_portion: str
+    start_portion: StartPortion
     end_date: date
-    end_portion: str
+    end_portion: EndPortion
     days: Days
     reason: str
     attachment_ref: str | None
-    status: str
+    status: LeaveStatus
     workflow_instance_id: uuid.UUID | None
     cancellation_instance_id: uuid.UUID | None
     decided_at: datetime | None
@@ -184,6 +318,18 @@ class LeaveRequestRead(BaseModel):
 
 class Absence(BaseModel):
     """Someone away on a date."""
+
+    model_config = examples(
+        {
+            "employee_id": EMPLOYEE_ID,
+            "employee_name": "陈小红",
+            "department_id": DEPARTMENT_ID,
+            "leave_type": "annual",
+            "start_date": "2026-12-07",
+            "end_date": "2026-12-08",
+            "request_id": REQUEST_ID,
+        }
+    )
 
     employee_id: uuid.UUID
     employee_name: str

@@ -3,10 +3,11 @@
 import re
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from shared.contracts.audit import AUDIT_ENTRY_EXAMPLE, AuditEntry
 from shared.kit.db import LongText, MediumText
 
 StructureType = Literal["line_functional", "divisional", "matrix"]
@@ -21,6 +22,105 @@ MAX_CHARTER_ITEMS = 50
 MAX_AUDIENCE_DEPARTMENTS = 500
 
 CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+# Ids and instants the examples share, so that one example's references match another's.
+COMPANY_ID = "0193a8c0-0000-7000-8000-0000000000c1"
+DEPARTMENT_ID = "0193a8c0-0000-7000-8000-0000000000d1"
+PARENT_DEPARTMENT_ID = "0193a8c0-0000-7000-8000-0000000000d0"
+POSITION_ID = "0193a8c0-0000-7000-8000-0000000000b1"
+EMPLOYEE_ID = "0193a8c0-0000-7000-8000-0000000000e1"
+MANAGER_ID = "0193a8c0-0000-7000-8000-0000000000e2"
+PARTY_ID = "0193a8c0-0000-7000-8000-0000000000f1"
+CONTACT_ID = "0193a8c0-0000-7000-8000-0000000000f2"
+DOCUMENT_ID = "0193a8c0-0000-7000-8000-0000000000a1"
+CREATED_AT = "2026-03-02T09:00:00Z"
+UPDATED_AT = "2026-11-20T08:30:00Z"
+
+EMPLOYEE_BRIEF_EXAMPLE = {
+    "id": EMPLOYEE_ID,
+    "employee_number": "E0042",
+    "name": "陈小红",
+    "email": "chen.xiaohong@example.com",
+    "phone": "13800000000",
+    "department_id": DEPARTMENT_ID,
+    "position_id": POSITION_ID,
+    "manager_id": MANAGER_ID,
+    "status": "active",
+}
+MANAGER_BRIEF_EXAMPLE = {
+    **EMPLOYEE_BRIEF_EXAMPLE,
+    "id": MANAGER_ID,
+    "employee_number": "E0007",
+    "name": "王建国",
+    "email": "wang.jianguo@example.com",
+    "phone": None,
+    "manager_id": None,
+}
+EMPLOYEE_EXAMPLE = {
+    **EMPLOYEE_BRIEF_EXAMPLE,
+    "employment_type": "full_time",
+    "is_management": False,
+    "hire_date": "2026-03-02",
+    "leave_date": None,
+    "work_start_date": "2019-07-01",
+    "id_number": None,
+    "birth_date": None,
+    "version": 3,
+    "created_at": CREATED_AT,
+    "updated_at": UPDATED_AT,
+}
+DEPARTMENT_EXAMPLE = {
+    "id": DEPARTMENT_ID,
+    "code": "RD",
+    "name": "研发部",
+    "name_en": "R&D",
+    "parent_id": PARENT_DEPARTMENT_ID,
+    "head_employee_id": MANAGER_ID,
+    "charter": ["负责产品研发与技术架构"],
+    "charter_en": ["Product development and technical architecture"],
+    "status": "active",
+    "version": 2,
+    "created_at": CREATED_AT,
+    "updated_at": UPDATED_AT,
+}
+PARTY_EXAMPLE = {
+    "id": PARTY_ID,
+    "kind": "customer",
+    "name": "上海云途网络科技有限公司",
+    "credit_code": "91310115MA1K4XXX1A",
+    "address": "上海市浦东新区张江路 88 号",
+    "industry": "互联网",
+    "tier": "A",
+    "owner_employee_id": EMPLOYEE_ID,
+    "version": 1,
+    "created_at": CREATED_AT,
+    "updated_at": UPDATED_AT,
+    "created_by": "chen.xiaohong",
+}
+DOCUMENT_EXAMPLE = {
+    "id": DOCUMENT_ID,
+    "title": "员工考勤管理制度",
+    "body": "第一条 为规范考勤管理，特制定本制度。",
+    "category": "regulation",
+    "owner_department_id": DEPARTMENT_ID,
+    "status": "published",
+    "audience_all": True,
+    "audience_department_ids": [],
+    "submitted_at": "2026-11-18T02:00:00Z",
+    "reviewed_by": "wang.jianguo",
+    "review_comment": "同意发布",
+    "published_at": "2026-11-19T01:00:00Z",
+    "archived_at": None,
+    "version": 4,
+    "created_at": "2026-11-17T06:00:00Z",
+    "updated_at": "2026-11-19T01:00:00Z",
+    "created_by": "li.hr",
+}
+
+
+def examples(*values: dict[str, Any]) -> ConfigDict:
+    """A model config with these examples of its JSON (shown in the OpenAPI document)."""
+    return ConfigDict(json_schema_extra={"examples": list(values)})
 
 
 class Strict(BaseModel):
@@ -50,6 +150,10 @@ def _credit_code(value: str | None) -> str | None:
 
 
 class CompanyUpdate(Strict):
+    model_config = examples(
+        {"registered_address": "北京市海淀区中关村大街 1 号", "structure_type": "line_functional"}
+    )
+
     name: str | None = Field(default=None, min_length=1, max_length=200)
     structure_type: StructureType | None = None
     registered_address: str | None = Field(default=None, max_length=500)
@@ -60,6 +164,19 @@ class CompanyUpdate(Strict):
 
 
 class CompanyRead(Read):
+    model_config = examples(
+        {
+            "id": COMPANY_ID,
+            "name": "北京启明网络技术有限公司",
+            "structure_type": "line_functional",
+            "registered_address": "北京市海淀区中关村大街 1 号",
+            "unified_social_credit_code": "91110108MA01ABCD2X",
+            "default_currency": "CNY",
+            "version": 5,
+            "updated_at": UPDATED_AT,
+        }
+    )
+
     id: uuid.UUID
     name: str
     structure_type: StructureType
@@ -74,6 +191,18 @@ class CompanyRead(Read):
 
 
 class DepartmentCreate(Strict):
+    model_config = examples(
+        {
+            "code": "RD",
+            "name": "研发部",
+            "name_en": "R&D",
+            "parent_id": PARENT_DEPARTMENT_ID,
+            "head_employee_id": MANAGER_ID,
+            "charter": ["负责产品研发与技术架构"],
+            "charter_en": ["Product development and technical architecture"],
+        }
+    )
+
     code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Z0-9_-]+$")
     name: str = Field(min_length=1, max_length=200)
     name_en: str | None = Field(default=None, max_length=200)
@@ -84,6 +213,8 @@ class DepartmentCreate(Strict):
 
 
 class DepartmentUpdate(Strict):
+    model_config = examples({"name": "研发中心", "head_employee_id": MANAGER_ID})
+
     code: str | None = Field(default=None, min_length=1, max_length=32, pattern=r"^[A-Z0-9_-]+$")
     name: str | None = Field(default=None, min_length=1, max_length=200)
     name_en: str | None = Field(default=None, max_length=200)
@@ -95,6 +226,8 @@ class DepartmentUpdate(Strict):
 
 
 class DepartmentRead(Read):
+    model_config = examples(DEPARTMENT_EXAMPLE)
+
     id: uuid.UUID
     code: str
     name: str
@@ -110,6 +243,19 @@ class DepartmentRead(Read):
 
 
 class OrgChartNode(BaseModel):
+    model_config = examples(
+        {
+            "id": DEPARTMENT_ID,
+            "code": "RD",
+            "name": "研发部",
+            "name_en": "R&D",
+            "head": MANAGER_BRIEF_EXAMPLE,
+            "head_count": 12,
+            "total_head_count": 35,
+            "children": [],
+        }
+    )
+
     id: uuid.UUID
     code: str
     name: str
@@ -124,18 +270,34 @@ class OrgChartNode(BaseModel):
 
 
 class PositionCreate(Strict):
+    model_config = examples({"title": "高级工程师", "grade": "P6", "department_id": DEPARTMENT_ID})
+
     title: str = Field(min_length=1, max_length=200)
     grade: str = Field(min_length=1, max_length=20)
     department_id: uuid.UUID
 
 
 class PositionUpdate(Strict):
+    model_config = examples({"grade": "P7"})
+
     title: str | None = Field(default=None, min_length=1, max_length=200)
     grade: str | None = Field(default=None, min_length=1, max_length=20)
     department_id: uuid.UUID | None = None
 
 
 class PositionRead(Read):
+    model_config = examples(
+        {
+            "id": POSITION_ID,
+            "title": "高级工程师",
+            "grade": "P6",
+            "department_id": DEPARTMENT_ID,
+            "version": 1,
+            "created_at": CREATED_AT,
+            "updated_at": UPDATED_AT,
+        }
+    )
+
     id: uuid.UUID
     title: str
     grade: str
@@ -149,6 +311,23 @@ class PositionRead(Read):
 
 
 class EmployeeCreate(Strict):
+    model_config = examples(
+        {
+            "employee_number": "E0042",
+            "name": "陈小红",
+            "email": "chen.xiaohong@example.com",
+            "phone": "13800000000",
+            "department_id": DEPARTMENT_ID,
+            "position_id": POSITION_ID,
+            "manager_id": MANAGER_ID,
+            "employment_type": "full_time",
+            "is_management": False,
+            "status": "onboarding",
+            "hire_date": "2026-03-02",
+            "work_start_date": "2019-07-01",
+        }
+    )
+
     employee_number: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=100)
     email: EmailStr
@@ -166,6 +345,8 @@ class EmployeeCreate(Strict):
 
 
 class EmployeeUpdate(Strict):
+    model_config = examples({"phone": "13900000000", "position_id": POSITION_ID})
+
     name: str | None = Field(default=None, min_length=1, max_length=100)
     email: EmailStr | None = None
     phone: str | None = Field(default=None, max_length=40)
@@ -182,12 +363,16 @@ class EmployeeUpdate(Strict):
 
 
 class EmployeeLeave(Strict):
+    model_config = examples({"leave_date": "2026-12-31", "reason": "个人发展原因离职"})
+
     leave_date: date
     reason: str | None = Field(default=None, max_length=500)
 
 
 class EmployeeBrief(Read):
     """The directory entry every employee may see: work contact fields only."""
+
+    model_config = examples(EMPLOYEE_BRIEF_EXAMPLE)
 
     id: uuid.UUID
     employee_number: str
@@ -203,6 +388,8 @@ class EmployeeBrief(Read):
 class EmployeeRead(EmployeeBrief):
     """An employee; ``id_number`` and ``birth_date`` only for HR, admins, auditors and the employee."""
 
+    model_config = examples(EMPLOYEE_EXAMPLE)
+
     employment_type: EmploymentType
     is_management: bool
     hire_date: date
@@ -216,11 +403,27 @@ class EmployeeRead(EmployeeBrief):
 
 
 class ManagerChain(BaseModel):
+    model_config = examples(
+        {
+            "employee_id": EMPLOYEE_ID,
+            "managers": [{"level": 1, "employee": MANAGER_BRIEF_EXAMPLE, "source": "manager"}],
+        }
+    )
+
     employee_id: uuid.UUID
     managers: list["ChainLink"]
 
 
 class ChainLink(BaseModel):
+    model_config = examples(
+        {
+            "level": 1,
+            "employee": MANAGER_BRIEF_EXAMPLE,
+            "source": "department_head",
+            "department_id": DEPARTMENT_ID,
+        }
+    )
+
     level: int
     employee: EmployeeBrief
     source: Literal["manager", "department_head"] = Field(
@@ -230,12 +433,16 @@ class ChainLink(BaseModel):
 
 
 class ImportRowError(BaseModel):
+    model_config = examples({"row": 3, "field": "email", "message": "不是有效的邮箱地址"})
+
     row: int = Field(description="Line number in the file (the header is line 1).")
     field: str | None
     message: str
 
 
 class ImportResult(BaseModel):
+    model_config = examples({"created": 2, "employee_ids": [EMPLOYEE_ID, MANAGER_ID]})
+
     created: int
     employee_ids: list[uuid.UUID] = Field(default_factory=list)
 
@@ -244,6 +451,18 @@ class ImportResult(BaseModel):
 
 
 class PartyCreate(Strict):
+    model_config = examples(
+        {
+            "kind": "customer",
+            "name": "上海云途网络科技有限公司",
+            "credit_code": "91310115MA1K4XXX1A",
+            "address": "上海市浦东新区张江路 88 号",
+            "industry": "互联网",
+            "tier": "A",
+            "owner_employee_id": EMPLOYEE_ID,
+        }
+    )
+
     kind: PartyKind
     name: str = Field(min_length=1, max_length=200)
     credit_code: str | None = None
@@ -256,6 +475,8 @@ class PartyCreate(Strict):
 
 
 class PartyUpdate(Strict):
+    model_config = examples({"tier": "B", "address": "上海市浦东新区博云路 2 号"})
+
     kind: PartyKind | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
     credit_code: str | None = None
@@ -268,6 +489,8 @@ class PartyUpdate(Strict):
 
 
 class PartyRead(Read):
+    model_config = examples(PARTY_EXAMPLE)
+
     id: uuid.UUID
     kind: PartyKind
     name: str
@@ -283,6 +506,15 @@ class PartyRead(Read):
 
 
 class ContactCreate(Strict):
+    model_config = examples(
+        {
+            "name": "刘伟",
+            "title": "采购经理",
+            "phone": "13700000000",
+            "email": "liu.wei@yuntu.example.com",
+        }
+    )
+
     name: str = Field(min_length=1, max_length=100)
     title: str | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, max_length=40)
@@ -290,6 +522,8 @@ class ContactCreate(Strict):
 
 
 class ContactUpdate(Strict):
+    model_config = examples({"title": "采购总监"})
+
     name: str | None = Field(default=None, min_length=1, max_length=100)
     title: str | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, max_length=40)
@@ -297,6 +531,18 @@ class ContactUpdate(Strict):
 
 
 class ContactRead(Read):
+    model_config = examples(
+        {
+            "id": CONTACT_ID,
+            "party_id": PARTY_ID,
+            "name": "刘伟",
+            "title": "采购经理",
+            "phone": "13700000000",
+            "email": "liu.wei@yuntu.example.com",
+            "version": 1,
+        }
+    )
+
     id: uuid.UUID
     party_id: uuid.UUID
     name: str
@@ -310,6 +556,16 @@ class ContactRead(Read):
 
 
 class DocumentCreate(Strict):
+    model_config = examples(
+        {
+            "title": "员工考勤管理制度",
+            "body": "第一条 为规范考勤管理，特制定本制度。",
+            "category": "regulation",
+            "owner_department_id": DEPARTMENT_ID,
+            "audience_all": True,
+        }
+    )
+
     title: str = Field(min_length=1, max_length=300)
     body: LongText = ""
     category: DocumentCategory
@@ -321,6 +577,8 @@ class DocumentCreate(Strict):
 
 
 class DocumentUpdate(Strict):
+    model_config = examples({"title": "员工考勤管理制度（2026 修订）"})
+
     title: str | None = Field(default=None, min_length=1, max_length=300)
     body: LongText | None = None
     category: DocumentCategory | None = None
@@ -331,10 +589,14 @@ class DocumentUpdate(Strict):
 
 
 class ReviewDecision(Strict):
+    model_config = examples({"comment": "同意发布"})
+
     comment: str | None = Field(default=None, max_length=2000)
 
 
 class DocumentRead(Read):
+    model_config = examples(DOCUMENT_EXAMPLE)
+
     id: uuid.UUID
     title: str
     body: str
@@ -354,7 +616,34 @@ class DocumentRead(Read):
     created_by: str | None
 
 
+class EmployeeHistory(BaseModel):
+    """An employee's recorded changes, oldest first (personal fields left out)."""
+
+    model_config = examples(
+        {
+            "items": [
+                {
+                    **AUDIT_ENTRY_EXAMPLE,
+                    "entity_id": EMPLOYEE_ID,
+                    "changes": {"position_id": {"old": None, "new": POSITION_ID}},
+                }
+            ]
+        }
+    )
+
+    items: list[AuditEntry]
+
+
 class AcknowledgementRead(BaseModel):
+    model_config = examples(
+        {
+            "employee_id": EMPLOYEE_ID,
+            "employee_name": "陈小红",
+            "department_id": DEPARTMENT_ID,
+            "acknowledged_at": "2026-11-19T03:15:00Z",
+        }
+    )
+
     employee_id: uuid.UUID
     employee_name: str
     department_id: uuid.UUID
@@ -363,6 +652,8 @@ class AcknowledgementRead(BaseModel):
 
 class Acknowledgement(BaseModel):
     """The caller's acknowledgement of a published document."""
+
+    model_config = examples({"document_id": DOCUMENT_ID, "acknowledged_at": "2026-11-19T03:15:00Z"})
 
     document_id: uuid.UUID
     acknowledged_at: datetime

@@ -29,8 +29,21 @@ PAYLOAD_MODULES: tuple[str, ...] = (
 EVENT_TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
 
+_EVENT_EXAMPLE: dict[str, Any] = {
+    "seq": 1042,
+    "id": "0193a8c0-0000-7000-8000-00000000e001",
+    "type": "org.employee.updated",
+    "occurred_at": "2026-11-20T08:30:00Z",
+    "subject": {"type": "employee", "id": "0193a8c0-0000-7000-8000-0000000000e1"},
+    "data": {"employee_id": "0193a8c0-0000-7000-8000-0000000000e1", "name": "陈小红"},
+    "request_id": "9f6c1d2e4b7a4c0d",
+}
+
+
 class EventSubject(BaseModel):
     """What an event is about."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_EVENT_EXAMPLE["subject"]]})
 
     type: str
     id: str
@@ -52,7 +65,7 @@ class EventPayload(BaseModel):
 class EventEnvelope(BaseModel):
     """One event of a service's feed; ``seq`` only grows and an event never changes."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, json_schema_extra={"examples": [_EVENT_EXAMPLE]})
 
     seq: int
     id: uuid.UUID
@@ -70,6 +83,10 @@ class EventEnvelope(BaseModel):
 
 class EventFeedPage(BaseModel):
     """A page of a feed; pass ``next_after`` as ``after`` to read on."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [_EVENT_EXAMPLE], "next_after": 1042}]}
+    )
 
     items: list[EventEnvelope]
     next_after: int

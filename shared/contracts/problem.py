@@ -8,6 +8,18 @@ from pydantic import BaseModel, ConfigDict
 class ValidationIssue(BaseModel):
     """One reason a request was refused as invalid."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "loc": ["body", "email"],
+                    "msg": "value is not a valid email address",
+                    "type": "value_error",
+                }
+            ]
+        }
+    )
+
     loc: list[str | int]
     msg: str
     type: str

@@ -12,7 +12,9 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import MetaData, select, text
 
+from shared.contracts.audit import AuditEntry
 from shared.contracts.events import EventFeedPage
+from shared.contracts.page import Page
 from shared.contracts.principal import Principal
 from shared.kit import audit
 from shared.kit.auth import require_feed_reader, require_roles
@@ -133,7 +135,7 @@ def _platform_router(service: str) -> APIRouter:
             # Woken by this process's publisher; the timeout covers other replicas.
             await runtime.publisher.wait_for_events(min(remaining, 0.5))
 
-    @router.get("/audit-log", name="list_audit_log")
+    @router.get("/audit-log", name="list_audit_log", response_model=Page[AuditEntry])
     async def list_audit_log(
         request: Request,
         session: SessionDep,

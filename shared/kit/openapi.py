@@ -243,13 +243,52 @@ def honest_openapi(
     return result
 
 
+def model_examples(app: Any) -> dict[str, list[Any]]:
+    """The examples of every schema an app's document holds, by component name, with nulls.
+
+    FastAPI drops ``None`` from everything it puts in the document, examples included, so an
+    example's ``"field": null`` would go missing and the example would no longer match its
+    own schema. These are the definitions FastAPI builds, read before that step.
+    """
+    from fastapi._compat import get_definitions
+    from fastapi.openapi.utils import (
+        get_fields_from_routes,
+        get_flat_models_from_fields,
+        get_model_name_map,
+    )
+
+    fields = get_fields_from_routes(list(app.routes))
+    name_map = get_model_name_map(get_flat_models_from_fields(fields, known_models=set()))
+    _, definitions = get_definitions(
+        fields=fields,
+        model_name_map=name_map,
+        separate_input_output_schemas=app.separate_input_output_schemas,
+    )
+    return {
+        name: definition["examples"]
+        for name, definition in definitions.items()
+        if isinstance(definition, dict) and isinstance(definition.get("examples"), list)
+    }
+
+
+def restore_examples(document: dict[str, Any], examples: dict[str, list[Any]]) -> dict[str, Any]:
+    """Put back the examples FastAPI shortened (see :func:`model_examples`)."""
+    schemas = document.get("components", {}).get("schemas", {})
+    for name, values in examples.items():
+        schema = schemas.get(name)
+        if isinstance(schema, dict) and "examples" in schema:
+            schema["examples"] = copy.deepcopy(values)
+    return document
+
+
 def install_honest_openapi(app: Any) -> None:
     """Make ``app.openapi()`` (a FastAPI app's) return the honest document, built once."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if getattr(app.state, "honest_openapi", None) is None:
-            app.state.honest_openapi = honest_openapi(generate())
+            generated = restore_examples(generate(), model_examples(app))
+            app.state.honest_openapi = honest_openapi(generated)
         document: dict[str, Any] = app.state.honest_openapi
         return document
 

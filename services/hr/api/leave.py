@@ -18,6 +18,7 @@ from services.hr.schemas import (
     BalanceRead,
     LeaveRequestCreate,
     LeaveRequestRead,
+    LeaveStatus,
 )
 from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
@@ -128,7 +129,7 @@ async def list_leave_requests(
     principal: CurrentPrincipal,
     params: PageParamsDep,
     employee_id: Annotated[str | None, Query(description="`me` or an employee id")] = None,
-    status: str | None = None,
+    status: LeaveStatus | None = None,
     leave_type: str | None = None,
 ) -> Page[LeaveRequestRead]:
     """The caller's own, their people's (managers and department heads), or everyone's (HR,

@@ -13,7 +13,14 @@ from services.org.domain import access, org_chart
 from services.org.domain import departments as department_rules
 from services.org.domain import employees as employee_rules
 from services.org.domain.departments import CURRENT_STATUSES
-from services.org.schemas import DepartmentCreate, DepartmentRead, DepartmentUpdate, OrgChartNode
+from services.org.schemas import (
+    DepartmentCreate,
+    DepartmentRead,
+    DepartmentStatus,
+    DepartmentUpdate,
+    EmployeeRead,
+    OrgChartNode,
+)
 from shared.contracts.page import Page
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.pagination import PageParamsDep, paginate
@@ -41,7 +48,7 @@ async def list_departments(
     session: SessionDep,
     _reader: Reader,
     params: PageParamsDep,
-    status: Annotated[str | None, Query(pattern="^(active|archived)$")] = None,
+    status: DepartmentStatus | None = None,
     parent_id: uuid.UUID | None = None,
     code: Annotated[
         str | None, Query(max_length=32, description="Only the department with this code.")
@@ -112,7 +119,11 @@ async def update_department(
     return department
 
 
-@router.get("/departments/{department_id}/members", summary="List a department's members")
+@router.get(
+    "/departments/{department_id}/members",
+    response_model=Page[EmployeeRead],
+    summary="List a department's members",
+)
 async def list_members(
     department_id: uuid.UUID,
     session: SessionDep,

@@ -16,6 +16,7 @@ from services.org.schemas import (
     ChainLink,
     EmployeeBrief,
     EmployeeCreate,
+    EmployeeHistory,
     EmployeeLeave,
     EmployeeRead,
     EmployeeStatus,
@@ -219,7 +220,11 @@ async def read_managers(
     )
 
 
-@router.get("/employees/{employee_id}/history", summary="Change history of an employee")
+@router.get(
+    "/employees/{employee_id}/history",
+    response_model=EmployeeHistory,
+    summary="Change history of an employee",
+)
 async def read_history(
     employee_id: uuid.UUID, request: Request, session: SessionDep, principal: Reader
 ) -> dict[str, list[dict[str, Any]]]:
@@ -244,6 +249,18 @@ async def read_history(
     summary="Import employees from CSV",
     responses={
         422: {"description": "Some rows are invalid; nothing was created. `row_errors` lists them."}
+    },
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "example": {
+                        "file": "employee_number,name,email,department_code,hire_date\n"
+                        "E0042,陈小红,chen.xiaohong@example.com,RD,2026-03-02\n"
+                    }
+                }
+            }
+        }
     },
 )
 async def import_employees(

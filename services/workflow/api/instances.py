@@ -21,6 +21,7 @@ from services.workflow.schemas import (
     InstanceDetail,
     InstanceRead,
     InstanceStart,
+    InstanceStatus,
     Resubmit,
     TaskRead,
 )
@@ -60,9 +61,7 @@ async def list_instances(
     involved: Annotated[
         str | None, Query(description="`me`: requested, assigned or copied")
     ] = None,
-    status: Annotated[
-        str | None, Query(pattern="^(pending|returned|approved|rejected|withdrawn)$")
-    ] = None,
+    status: InstanceStatus | None = None,
     definition_key: str | None = None,
     subject_service: str | None = None,
     subject_type: str | None = None,

@@ -23,6 +23,7 @@ from services.workflow.schemas import (
     InboxTask,
     InstanceRead,
     TaskRead,
+    TaskStatus,
     Transfer,
 )
 from shared.contracts.page import Page
@@ -77,12 +78,7 @@ async def list_tasks(
     assignee: Annotated[
         str, Query(description="`me` (default) or, for admins, an employee id")
     ] = "me",
-    status: Annotated[
-        str | None,
-        Query(
-            pattern="^(waiting|pending|approved|rejected|returned|transferred|escalated|cancelled)$"
-        ),
-    ] = "pending",
+    status: TaskStatus | None = "pending",
 ) -> Page[InboxTask]:
     """Tasks assigned to the caller (or held for them by a substitute), the oldest deadline first."""
     employee_id = resolve_me(assignee, principal)
