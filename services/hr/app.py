@@ -1,7 +1,7 @@
 """Application factory of the hr service (``uvicorn services.hr.app:create_app --factory``)."""
 
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi import FastAPI
 
@@ -13,8 +13,7 @@ from services.hr.domain.leave import SAGA
 from shared.kit.app import create_service_app
 from shared.kit.approvals import ApprovalSweeper, Backoff
 from shared.kit.consumer import FeedConsumer
-from shared.kit.db import utcnow
-from shared.kit.runtime import ServiceRuntime
+from shared.kit.runtime import Clock, ServiceRuntime
 from shared.kit.service_client import ServiceClient
 from shared.kit.tokens import TokenVerifier
 
@@ -26,17 +25,19 @@ DESCRIPTION = (
 def create_app(
     settings: HrSettings | None = None,
     verifier: TokenVerifier | None = None,
-    today: Callable[[], date] | None = None,
+    clock: Clock | None = None,
 ) -> FastAPI:
     """Build the hr service; it follows org's and workflow's feeds while it runs, and starts
-    the approvals workflow has not confirmed yet."""
+    the approvals workflow has not confirmed yet. Tests may give their own clock (what "today"
+    is for leave rules); the outbound client is ``runtime.client``, which tests may swap."""
     settings = settings or HrSettings()
 
     async def wire(runtime: ServiceRuntime) -> Callable[[], Awaitable[None]]:
         client_id, secret = settings.client_credentials()
         client = ServiceClient(settings.gateway_url, client_id, secret)
-        runtime.extras["service_client"] = client
-        runtime.extras["today"] = today or (lambda: utcnow().date())
+        runtime.client = client
+        if clock is not None:
+            runtime.clock = clock
         consumers = []
         if settings.consumers_enabled:
             base = settings.gateway_url.rstrip("/")
@@ -66,7 +67,7 @@ def create_app(
             sweeper = ApprovalSweeper(
                 SAGA,
                 runtime,
-                lambda: runtime.extras["service_client"],  # as tests may swap it
+                lambda: runtime.service_client,  # as tests may swap it
                 settings.approval_sweep_interval,
             )
             sweeper.start()

@@ -9,8 +9,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from services.workflow.context import workflow_context
 from services.workflow.domain import engine
-from services.workflow.domain.directory import Directory
 from shared.kit.errors import DomainError
 from shared.kit.jobs import Periodic
 from shared.kit.runtime import ServiceRuntime
@@ -20,7 +20,7 @@ log = logging.getLogger("officina.workflow.deadlines")
 
 async def run_due(runtime: ServiceRuntime, now: datetime) -> dict[str, int]:
     """Handle every task overdue at ``now``; returns how many got each action."""
-    directory: Directory = runtime.extras["directory"]
+    directory = workflow_context(runtime).directory
     done: dict[str, int] = {}
     while True:
         async with runtime.sessionmaker() as session:
@@ -51,7 +51,7 @@ def deadline_starter(
         sweep = Periodic(
             "workflow-deadlines",
             interval,
-            lambda: run_due(runtime, runtime.extras["clock"]()),
+            lambda: run_due(runtime, runtime.now()),
             log,
         )
         sweep.start()

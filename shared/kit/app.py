@@ -203,7 +203,7 @@ def create_service_app(
         )
         read_engine = create_read_engine(url, settings.resolved_schema(), engine)
         read_sessionmaker = make_sessionmaker(read_engine, sync_session_class, kit=tables)
-        runtime = ServiceRuntime(
+        runtime: ServiceRuntime[Any] = ServiceRuntime(
             service, engine, sessionmaker, tables, token_verifier, publisher, read_sessionmaker
         )
         app.state.runtime = runtime

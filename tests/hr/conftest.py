@@ -13,7 +13,7 @@ import itertools
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from tests.conftest import TestDatabase
 
 API = "/api/v1/hr"
 TODAY = date(2025, 6, 11)  # a Wednesday
+NOW = datetime.combine(TODAY, time(9, tzinfo=UTC))  # the service's clock
 YEAR = TODAY.year
 
 
@@ -201,7 +202,7 @@ class HrService:
         """Run hr's sweep of approvals workflow has not confirmed as it would run ``later`` from
         now (by default once every back-off has passed); returns how many it started."""
         runtime = self.app.state.runtime
-        return await SAGA.sweep(runtime, runtime.extras["service_client"], now=utcnow() + later)
+        return await SAGA.sweep(runtime, runtime.service_client, now=utcnow() + later)
 
     # ---- calls ----------------------------------------------------------------------
 
@@ -267,19 +268,19 @@ async def hr(
         publisher_interval=0.1,
         approval_sweep_interval=0,  # tests run the sweep themselves
     )
-    app = create_app(settings, verifier=minter.verifier(), today=lambda: TODAY)
+    app = create_app(settings, verifier=minter.verifier(), clock=lambda: NOW)
     fake = HrWorkflow()
     async with app.router.lifespan_context(app):
         runtime = app.state.runtime
-        real = runtime.extras["service_client"]
+        real = runtime.client
         workflow = fake.client()
-        runtime.extras["service_client"] = workflow
+        runtime.client = workflow
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         try:
             async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
                 yield HrService(app, client, minter, database_url, fake)
         finally:
-            runtime.extras["service_client"] = real
+            runtime.client = real
             await workflow.aclose()
 
 

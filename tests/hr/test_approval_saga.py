@@ -177,7 +177,7 @@ async def test_the_background_sweep_starts_waiting_approvals(
     sweeper = ApprovalSweeper(
         SAGA,
         runtime,
-        lambda: runtime.extras["service_client"],
+        lambda: runtime.service_client,
         interval=0.05,
         clock=lambda: utcnow() + timedelta(hours=1),  # every back-off has passed
     )

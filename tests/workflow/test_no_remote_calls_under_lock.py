@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from services.workflow.context import WorkflowContext
 from services.workflow.domain.directory import Directory
 from shared.kit.db import create_engine_for
 from shared.kit.errors import ServiceUnavailable
@@ -68,7 +69,7 @@ class UnavailableOrg(SlowOrg):
 
 
 def use_directory(wf: WorkflowService, directory: Directory) -> None:
-    wf.app.state.runtime.extras["directory"] = directory
+    wf.app.state.runtime.context = WorkflowContext(directory)
 
 
 async def instance_is_unlocked(database: TestDatabase, instance_id: str) -> bool:

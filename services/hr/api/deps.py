@@ -1,6 +1,5 @@
 """Dependencies shared by the hr routers."""
 
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -15,14 +14,12 @@ from shared.kit.service_client import ServiceClient
 
 def workflow_client(request: Request) -> ServiceClient:
     """hr's client for calling workflow through the gateway."""
-    client: ServiceClient = runtime_of(request).extras["service_client"]
-    return client
+    return runtime_of(request).service_client
 
 
 def today_of(request: Request) -> date:
-    """Today's date by the service's clock."""
-    clock: Callable[[], date] = runtime_of(request).extras["today"]
-    return clock()
+    """Today's date (UTC) by the service's clock."""
+    return runtime_of(request).today()
 
 
 async def hr_staff(principal: CurrentPrincipal) -> Principal:

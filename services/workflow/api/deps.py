@@ -1,12 +1,11 @@
 """Dependencies shared by the workflow routers."""
 
 import uuid
-from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from services.workflow.context import workflow_context
 from services.workflow.domain.directory import Directory
 from services.workflow.domain.engine import Context
 from shared.contracts.principal import Principal
@@ -14,18 +13,17 @@ from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match
 from shared.kit.errors import Unprocessable
 from shared.kit.routing import SessionDep, runtime_of
+from shared.kit.runtime import Clock
 
 
-def clock_of(request: Request) -> Callable[[], datetime]:
-    """The service's clock (tests may move it)."""
-    clock: Callable[[], datetime] = runtime_of(request).extras["clock"]
-    return clock
+def clock_of(request: Request) -> Clock:
+    """The service's clock (tests may move it): ``runtime.now``, checked aware UTC."""
+    return runtime_of(request).now
 
 
 def directory_of(request: Request) -> Directory:
     """Where the engine looks people up."""
-    directory: Directory = runtime_of(request).extras["directory"]
-    return directory
+    return workflow_context(runtime_of(request)).directory
 
 
 async def engine_context(
@@ -37,8 +35,9 @@ async def engine_context(
     def precondition(version: int) -> None:
         check_if_match(request, version)
 
+    runtime = runtime_of(request)
     return Context(
-        session, directory_of(request), clock_of(request)(), principal, precondition=precondition
+        session, directory_of(request), runtime.now(), principal, precondition=precondition
     )
 
 
