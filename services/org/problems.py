@@ -1,0 +1,97 @@
+"""org's problem codes: the one list of what org refuses, and why (docs/services/org.md shows it)."""
+
+from shared.kit.problems import KIT_CODES, P, registry
+
+CODES = registry(
+    P(
+        "hr_only",
+        403,
+        "only HR (or an admin, or a client with `org:write`) changes employees and positions",
+    ),
+    P(
+        "admin_or_gm_only",
+        403,
+        "only an admin or the general manager changes the company and departments",
+    ),
+    P(
+        "forbidden",
+        403,
+        "following the acknowledgements of a document outside the owner department, HR and auditors",
+    ),
+    P(
+        "insufficient_scope",
+        403,
+        "a client without `org:read` reading the directory or the org chart",
+    ),
+    P(
+        "history_hidden",
+        403,
+        "reading the change history of another employee without being HR, an admin or an auditor",
+    ),
+    P(
+        "owner_assignment_forbidden",
+        403,
+        "making someone else a party's owner without being the general manager or an admin",
+    ),
+    P(
+        "not_party_owner",
+        403,
+        "changing a party without being its owner, the general manager or an admin",
+    ),
+    P(
+        "not_owner_department",
+        403,
+        "drafting or changing a document of a department one is not a member of",
+    ),
+    P(
+        "not_reviewer",
+        403,
+        "publishing or rejecting a document without being the GMO head or an admin",
+    ),
+    P("not_in_audience", 403, "acknowledging a document not addressed to the caller"),
+    P("company_missing", 404, "the company profile has not been set up"),
+    P("no_employee", 404, "`GET /employees/me` by an account linked to no employee"),
+    P("second_root", 409, "a second root department, or moving one to the top"),
+    P("department_cycle", 409, "moving a department under itself or one of its sub-departments"),
+    P(
+        "department_archived",
+        409,
+        "a parent, a member's or a position's department that is archived",
+    ),
+    P("department_has_members", 409, "archiving a department with active members"),
+    P("department_has_children", 409, "archiving a department with active sub-departments"),
+    P("duplicate_code", 409, "a department code that is taken"),
+    P("duplicate_position", 409, "a position title taken within its department"),
+    P("duplicate_employee_number", 409, "an employee number that is taken"),
+    P("duplicate_email", 409, "an email that is taken"),
+    P("duplicate_credit_code", 409, "a party credit code that is taken"),
+    P("manager_cycle", 409, "a manager that would make the reporting line a cycle, or too deep"),
+    P("manager_left", 409, "a manager who has left the company"),
+    P("employee_left", 409, "changing, or leaving again, an employee who has left"),
+    P("position_in_use", 409, "deleting a position someone holds"),
+    P("document_not_draft", 409, "editing a document that is not a draft"),
+    P("invalid_document_transition", 409, "a document step its status does not allow"),
+    P("document_not_published", 409, "acknowledging a document that is not published"),
+    P("validation_error", 422, "a body the schema refuses; a required employee field set to null"),
+    P("unknown_parent", 422, "a parent department that does not exist"),
+    P(
+        "unknown_department",
+        422,
+        "a department (of an employee, position or document) that does not exist",
+    ),
+    P("unknown_employee", 422, "a department head or party owner who does not exist or has left"),
+    P("unknown_manager", 422, "a manager who does not exist"),
+    P("unknown_position", 422, "a position that does not exist"),
+    P("leave_before_hire", 422, "a leave date before the hire date"),
+    P("document_incomplete", 422, "submitting a document without a title and a body"),
+    P("invalid_encoding", 422, "an import file that is not UTF-8 text"),
+    P(
+        "invalid_import_header",
+        422,
+        "an import header missing a required column or naming an unknown one",
+    ),
+    P("import_too_large", 422, "an import of more rows than allowed"),
+    P("empty_import", 422, "an import file with no rows"),
+    P("invalid_import", 422, "an import with row errors (`row_errors`); nothing was imported"),
+    base=KIT_CODES,
+)
