@@ -2,9 +2,9 @@
 
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import ColumnElement, Table, and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -17,17 +17,24 @@ from shared.kit.runtime import ServiceRuntime
 HEADER = "idempotency-key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEEP_FOR = timedelta(hours=24)
-# A claim older than this belongs to a request that died with its process: it may be taken over.
-ABANDONED_AFTER = timedelta(minutes=5)
+# A claim older than this is presumed dead (its process killed, or its database gone mid-request)
+# and a retry may take it over. Taking over is safe even if the first request is in fact still
+# running: an answer is stored only by the claim's owner, in the same transaction as the write
+# (``complete``), so the first request's work then rolls back with a 409 and the retry's stands.
+ABANDONED_AFTER = timedelta(seconds=30)
 _STORED_HEADERS = ("content-type", "etag", "location")
 
 
 @dataclass(frozen=True)
 class Claim:
-    """This request owns ``key`` for ``caller`` until it completes or releases it."""
+    """This request owns ``key`` for ``caller`` until it completes or releases it.
+
+    ``claimed_at`` identifies this claim: a retry that takes the key over stamps a new one.
+    """
 
     caller: str
     key: str
+    claimed_at: datetime
 
 
 def _fingerprint(request: Request, body: bytes) -> str:
@@ -84,7 +91,7 @@ async def claim(runtime: ServiceRuntime, request: Request, key: str) -> Claim | 
                         created_at=now,
                     )
                 )
-            return Claim(caller, key)
+            return Claim(caller, key, now)
         except IntegrityError:
             pass
         async with runtime.engine.begin() as conn:
@@ -105,6 +112,7 @@ async def claim(runtime: ServiceRuntime, request: Request, key: str) -> Claim | 
                             table.c.caller == caller,
                             table.c.key == key,
                             table.c.created_at == row.created_at,
+                            table.c.state == row.state,
                         )
                     )
                     .values(
@@ -117,7 +125,7 @@ async def claim(runtime: ServiceRuntime, request: Request, key: str) -> Claim | 
                     )
                 )
                 if taken.rowcount == 1:
-                    return Claim(caller, key)
+                    return Claim(caller, key, now)
                 continue
             if row.request_hash != fingerprint:
                 raise Unprocessable(
@@ -136,28 +144,43 @@ async def claim(runtime: ServiceRuntime, request: Request, key: str) -> Claim | 
 async def complete(
     session: AsyncSession, runtime: ServiceRuntime, owned: Claim, response: Response
 ) -> None:
-    """Store the answer in the request's own transaction, so it commits with the change."""
+    """Store the answer in the request's own transaction, so it commits with the change.
+
+    Only while the claim is still this request's: if a retry took the key over (the claim
+    looked abandoned), this raises 409 and the request's transaction, its work with it, rolls
+    back — the retry's answer is the one that stands.
+    """
     table = runtime.tables.idempotency_keys
     headers = {k: v for k, v in response.headers.items() if k.lower() in _STORED_HEADERS}
     body = bytes(response.body).decode("utf-8", errors="replace")
-    await session.execute(
+    stored = await session.execute(
         update(table)
-        .where(table.c.caller == owned.caller, table.c.key == owned.key)
+        .where(_owned_by(table, owned))
         .values(state="done", status_code=response.status_code, headers=headers, body=body)
     )
+    if getattr(stored, "rowcount", 1) != 1:
+        raise Conflict(
+            "a retry with this Idempotency-Key took over while this request ran; "
+            "this request's work was undone and the retry's answer stands",
+            code="idempotency_key_taken_over",
+        )
 
 
 async def release(runtime: ServiceRuntime, owned: Claim) -> None:
     """Forget the claim of a request that failed, so the client may retry with the same key."""
     table = runtime.tables.idempotency_keys
     async with runtime.engine.begin() as conn:
-        await conn.execute(
-            delete(table).where(
-                table.c.caller == owned.caller,
-                table.c.key == owned.key,
-                table.c.state == "in_flight",
-            )
-        )
+        await conn.execute(delete(table).where(_owned_by(table, owned)))
+
+
+def _owned_by(table: Table, owned: Claim) -> ColumnElement[bool]:
+    """The key's row, still in flight under this very claim (not a retry's takeover)."""
+    return and_(
+        table.c.caller == owned.caller,
+        table.c.key == owned.key,
+        table.c.created_at == owned.claimed_at,
+        table.c.state == "in_flight",
+    )
 
 
 async def purge_expired(runtime: ServiceRuntime) -> int:

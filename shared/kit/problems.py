@@ -71,6 +71,11 @@ KIT_CODES: Registry = registry(
     P("conflict", 409, "the database's own constraint refused a write that lost a race"),
     P("write_conflict", 409, "SQLite only: another request held the database for writing"),
     P("idempotency_request_in_flight", 409, "the first request under this key is still running"),
+    P(
+        "idempotency_key_taken_over",
+        409,
+        "a retry took over this request's key while it ran; its work was undone",
+    ),
     P("approval_already_completed", 409, "withdrawing an approval workflow has just decided"),
     P("precondition_failed", 412, "the record changed under a concurrent writer; read it again"),
     P("version_mismatch", 412, "If-Match names another version of the record"),

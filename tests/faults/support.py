@@ -69,11 +69,11 @@ class Hirer:
     whose answer was lost (a transport error, a 5xx) with the same key and body until it is
     answered 201.
 
-    A hire whose request died with its process after claiming its key is answered
-    ``409 idempotency_request_in_flight`` until the claim counts as abandoned
-    (``ABANDONED_AFTER``, 5 minutes): longer than a test may take. Such a hire is retried for
-    ``PATIENCE`` seconds, then set aside in ``stuck`` (its request never committed, so the
-    test checks that it was not applied) and the hirer moves on."""
+    A hire whose request died with its process (or lost its database) after claiming its key
+    is answered ``409 idempotency_request_in_flight`` until the claim counts as abandoned
+    (``ABANDONED_AFTER``, 30 s) and the retry takes it over. Should that still not happen
+    within ``ABANDONED_AFTER`` + ``PATIENCE``, the hire is set aside in ``stuck`` (its request
+    never committed, so the test checks that it was not applied) and the hirer moves on."""
 
     def __init__(self, client: httpx.Client, department: str, prefix: str) -> None:
         self.client = client
@@ -114,7 +114,8 @@ class Hirer:
             )
             if in_flight:
                 in_flight_since = in_flight_since or time.monotonic()
-                if time.monotonic() - in_flight_since > min(PATIENCE, ABANDONED_AFTER.seconds):
+                waited = time.monotonic() - in_flight_since
+                if waited > ABANDONED_AFTER.total_seconds() + PATIENCE:
                     self.stuck.append(number)
                     return
             elif answer.status_code < 500:

@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from shared.kit.idempotency import ABANDONED_AFTER
 from shared.kit.testing import bearer
 from tests.conftest import PATIENCE
 from tests.faults.support import (
@@ -143,8 +144,11 @@ def test_postgres_stopped_mid_load_flips_readiness_and_everything_recovers_by_it
                 lambda: httpx.get(f"{platform.url}/readyz", timeout=60).status_code == 200,
                 "/readyz ready again",
             )
+            # a hire cut off by the stop waits for its key's claim to count as abandoned
             eventually(
-                lambda: len(hirer.hired) >= hired_before_restart + 3, "hires after the restart"
+                lambda: len(hirer.hired) >= hired_before_restart + 3,
+                "hires after the restart",
+                within=ABANDONED_AFTER.total_seconds() + PATIENCE,
             )
         finally:
             hirer.stop.set()

@@ -4,7 +4,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.kit.conftest import NOTES, NotesService, eventually
 from tests.problems import assert_problem
@@ -233,3 +233,42 @@ async def test_key_older_than_a_day_is_forgotten(notes: NotesService) -> None:
     assert response.status_code == 201
     assert "idempotent-replayed" not in response.headers
     assert response.json()["title"] == "Fresh"
+
+
+async def test_a_takeover_of_a_request_still_running_applies_the_change_once(
+    notes: NotesService,
+) -> None:
+    """The first request outlives ABANDONED_AFTER; a retry takes its key over and wins.
+
+    The first one's note rolls back when it tries to store its answer under a claim that is
+    no longer its own; the retry's note and answer stand.
+    """
+    headers = with_key(notes.employee(), "outlived-1")
+    payload = {"title": "Outlived"}
+    first = asyncio.create_task(
+        notes.client.post(SLOW_NOTES, json=payload, params={"pause_before": 1.0}, headers=headers)
+    )
+    table = notes.runtime.tables.idempotency_keys
+
+    async def claimed() -> bool:
+        async with notes.runtime.engine.connect() as conn:
+            return (await conn.execute(select(table.c.state))).first() is not None
+
+    await eventually(claimed, within=5)
+    # the first request has now been running longer than ABANDONED_AFTER
+    async with notes.runtime.engine.begin() as conn:
+        await conn.execute(update(table).values(created_at=datetime.now(UTC) - timedelta(hours=1)))
+
+    retry = await notes.client.post(
+        SLOW_NOTES, json=payload, params={"pause_before": 1.0}, headers=headers
+    )
+    original = await first
+
+    assert retry.status_code == 201
+    assert_problem(original, 409, "idempotency_key_taken_over")
+    assert await count_notes(notes) == 1
+    replay = await notes.client.post(
+        SLOW_NOTES, json=payload, params={"pause_before": 1.0}, headers=headers
+    )
+    assert replay.headers["idempotent-replayed"] == "true"
+    assert replay.json() == retry.json()
