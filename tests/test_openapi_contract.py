@@ -135,3 +135,60 @@ def test_problem_responses_reference_one_shared_schema(status: str) -> None:
         if status in operation["responses"]
     }
     assert refs == {"#/components/schemas/Problem"}
+
+
+def _request_schemas() -> set[str]:
+    """Names of the component schemas a request body uses, directly or through another."""
+    schemas = merged_document()["components"]["schemas"]
+
+    def refs(node: Any) -> Any:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$ref":
+                    yield value.rsplit("/", 1)[-1]
+                else:
+                    yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    found: set[str] = set()
+    for _, _, operation, _ in operations():
+        if "requestBody" in operation:
+            found |= set(refs(operation["requestBody"]))
+    todo = list(found)
+    while todo:
+        for name in refs(schemas.get(todo.pop(), {})):
+            if name not in found:
+                found.add(name)
+                todo.append(name)
+    return found
+
+
+def _unbounded_strings(node: Any, path: str) -> Any:
+    if isinstance(node, dict):
+        alternatives = node.get("anyOf", [])
+        numeric = any(alt.get("type") in ("number", "integer") for alt in alternatives)
+        for index, alternative in enumerate(alternatives):
+            if not (numeric and alternative.get("type") == "string"):  # a decimal as a string
+                yield from _unbounded_strings(alternative, f"{path}.anyOf[{index}]")
+        bounded = {"maxLength", "enum", "const", "format", "pattern", "contentMediaType"}
+        if node.get("type") == "string" and not bounded & set(node):
+            yield path
+        for key, value in node.items():
+            if key not in ("anyOf", "examples", "example", "default"):
+                yield from _unbounded_strings(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _unbounded_strings(value, f"{path}[{index}]")
+
+
+def test_every_string_a_client_sends_has_a_declared_maximum() -> None:
+    """Free text is bounded in the schema, so a client knows the limit before the server refuses."""
+    schemas = merged_document()["components"]["schemas"]
+    unbounded = [
+        path
+        for name in sorted(_request_schemas())
+        for path in _unbounded_strings(schemas[name], name)
+    ]
+    assert unbounded == []

@@ -187,13 +187,13 @@ async def issue_token(
     request: Request,
     response: Response,
     session: SessionDep,
-    grant_type: Annotated[str, Form()],
-    username: Annotated[str | None, Form()] = None,
-    password: Annotated[str | None, Form()] = None,
-    refresh_token: Annotated[str | None, Form()] = None,
-    client_id: Annotated[str | None, Form()] = None,
-    client_secret: Annotated[str | None, Form()] = None,
-    scope: Annotated[str | None, Form()] = None,
+    grant_type: Annotated[str, Form(max_length=64)],
+    username: Annotated[str | None, Form(max_length=150)] = None,
+    password: Annotated[str | None, Form(max_length=256)] = None,
+    refresh_token: Annotated[str | None, Form(max_length=4096)] = None,
+    client_id: Annotated[str | None, Form(max_length=150)] = None,
+    client_secret: Annotated[str | None, Form(max_length=256)] = None,
+    scope: Annotated[str | None, Form(max_length=1024)] = None,
 ) -> TokenResponse:
     """Exchange credentials for tokens, as RFC 6749 describes; failures answer ``{"error": …}``."""
     response.headers["Cache-Control"] = "no-store"

@@ -4,7 +4,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from shared.contracts.principal import ROLES, SERVICES
 
@@ -168,7 +175,7 @@ class AccountCreate(BaseModel):
     )
 
     username: str = Field(pattern=USERNAME_PATTERN, description="Lowercase letters, digits, . _ -")
-    password: Text
+    password: Annotated[Text, StringConstraints(max_length=256)]
     roles: list[Role] = Field(default_factory=lambda: ["employee"])  # type: ignore[arg-type]
     employee_id: uuid.UUID | None = None
     active: bool = True
@@ -186,7 +193,7 @@ class AccountUpdate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"roles": ["employee", "hr"]}]}
     )
 
-    password: Text | None = None
+    password: Annotated[Text, StringConstraints(max_length=256)] | None = None
     roles: list[Role] | None = None
     employee_id: uuid.UUID | None = None
     active: bool | None = None

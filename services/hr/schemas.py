@@ -256,7 +256,7 @@ class LeaveRequestCreate(Strict):
     employee_id: uuid.UUID | None = Field(
         default=None, description="Defaults to the caller (HR may file for others)."
     )
-    leave_type: str
+    leave_type: str = Field(min_length=1, max_length=64, description="A leave type's code.")
     start_date: date
     start_portion: StartPortion = "full"
     end_date: date

@@ -157,7 +157,7 @@ class CompanyUpdate(Strict):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     structure_type: StructureType | None = None
     registered_address: str | None = Field(default=None, max_length=500)
-    unified_social_credit_code: str | None = None
+    unified_social_credit_code: str | None = Field(default=None, max_length=18)
     default_currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
 
     _check_code = field_validator("unified_social_credit_code")(_credit_code)
@@ -465,7 +465,7 @@ class PartyCreate(Strict):
 
     kind: PartyKind
     name: str = Field(min_length=1, max_length=200)
-    credit_code: str | None = None
+    credit_code: str | None = Field(default=None, max_length=18)
     address: str = Field(default="", max_length=500)
     industry: str | None = Field(default=None, max_length=100)
     tier: str | None = Field(default=None, max_length=20)
@@ -479,7 +479,7 @@ class PartyUpdate(Strict):
 
     kind: PartyKind | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    credit_code: str | None = None
+    credit_code: str | None = Field(default=None, max_length=18)
     address: str | None = Field(default=None, max_length=500)
     industry: str | None = Field(default=None, max_length=100)
     tier: str | None = Field(default=None, max_length=20)

@@ -6,7 +6,14 @@ from typing import Annotated, Any, Literal
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from services.workflow.domain import conditions
 
@@ -191,7 +198,7 @@ class DepartmentHeadApprover(Strict):
 
     kind: Literal["department_head"]
     department_code: str | None = Field(
-        default=None, description="Omit for the requester's department."
+        default=None, max_length=64, description="Omit for the requester's department."
     )
 
 
@@ -240,7 +247,9 @@ class StepSpec(Strict):
     name: str = Field(min_length=1, max_length=200)
     approvers: list[Approver] = Field(min_length=1)
     mode: Literal["any", "all", "sequential"] = "any"
-    condition: str | None = Field(default=None, description='e.g. "amount > 50000"')
+    condition: str | None = Field(
+        default=None, max_length=2000, description='e.g. "amount > 50000"'
+    )
     deadline: Deadline | None = None
     on_empty: Literal["skip", "admin"] | None = Field(
         default=None,
@@ -265,7 +274,7 @@ class DefinitionBody(Strict):
     model_config = examples(DEFINITION_BODY_EXAMPLE)
 
     name: str = Field(min_length=1, max_length=200)
-    description: str = ""
+    description: str = Field(default="", max_length=2000)
     subject_type: str = Field(min_length=1, max_length=80)
     user_startable: bool = False
     form_schema: dict[str, Any] | None = Field(
@@ -375,7 +384,7 @@ class InstanceStart(Strict):
         }
     )
 
-    definition_key: str
+    definition_key: str = Field(min_length=1, max_length=80)
     subject: Subject | None = None
     requester_employee_id: uuid.UUID | None = None
     title: str = Field(min_length=1, max_length=300)
@@ -577,8 +586,8 @@ class DelegationCreate(Strict):
     substitute_employee_id: uuid.UUID
     starts_at: datetime
     ends_at: datetime
-    definition_keys: list[str] | None = Field(
-        default=None, description="Only these definitions; all if omitted."
+    definition_keys: list[Annotated[str, StringConstraints(max_length=80)]] | None = Field(
+        default=None, max_length=100, description="Only these definitions; all if omitted."
     )
     reason: str | None = Field(default=None, max_length=500)
 
