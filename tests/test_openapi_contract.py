@@ -110,6 +110,12 @@ def test_headers_the_kit_reads_and_sends_are_declared() -> None:
                 assert "Idempotent-Replayed" in response["headers"], (method, path)
 
 
+def test_the_token_endpoint_declares_its_401_as_a_problem() -> None:
+    """A wrong client secret is a 401 invalid_client, though the endpoint needs no token."""
+    responses = merged_document()["paths"]["/api/v1/auth/token"]["post"]["responses"]
+    assert set(responses["401"]["content"]) == {"application/problem+json"}
+
+
 def test_acknowledging_a_document_declares_both_answers() -> None:
     """It answers 201 the first time and 200 when repeated; both are in the document."""
     item = merged_document()["paths"]["/api/v1/org/documents/{document_id}/acknowledge"]

@@ -153,6 +153,12 @@ def _refuse_nul(fields: dict[str, str | None]) -> None:
     response_model=TokenResponse,
     response_model_exclude_none=True,
     summary="Get an access token (OAuth2 password, refresh_token or client_credentials grant)",
+    responses={
+        401: {
+            "description": "Wrong client credentials, or an inactive client "
+            "(`invalid_client`, RFC 6749 §5.2) (problem)."
+        }
+    },
     openapi_extra={
         "security": [],
         "requestBody": {

@@ -183,6 +183,15 @@ def _honest_operation(
             content[PROBLEM_MEDIA_TYPE] = {"schema": {"$ref": "#/components/schemas/Problem"}}
             existing.setdefault("description", PROBLEM_DESCRIPTIONS[status])
     for status, response in responses.items():
+        if status[0] in "45":
+            # every error is a problem, also one the operation declares itself (the token
+            # endpoint's 401 invalid_client, for one)
+            response["content"] = {
+                PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+            }
+            response.setdefault("headers", {}).setdefault(
+                "X-Request-ID", _header_ref("X-Request-ID")
+            )
         if not status.startswith("2"):
             continue
         headers = response.setdefault("headers", {})
