@@ -128,12 +128,11 @@ def _header_ref(name: str) -> dict[str, str]:
 
 
 def _statuses(method: str, has_path_params: bool, has_body: bool, secured: bool) -> list[str]:
-    statuses = ["400", "422", "429", "503", "504"]
+    # 404: a record named in the path, or one the body or the caller's account refers to,
+    # may be absent or invisible to the caller.
+    statuses = ["400", "404", "422", "429", "503", "504"]
     if secured:
         statuses += ["401", "403"]
-    # A record named in the path, or one the body or the caller's account refers to, may be
-    # absent or invisible to the caller.
-    statuses.append("404")
     if method in WRITE_METHODS:
         statuses.append("409")
         if _reads_if_match(method, has_path_params):
@@ -177,10 +176,7 @@ def _honest_operation(
         existing = responses.get(status)
         if existing is None or _is_fastapi_validation(existing):
             responses[status] = _problem_response(status)
-        else:
-            content = existing.setdefault("content", {})
-            content.pop("application/json", None)
-            content[PROBLEM_MEDIA_TYPE] = {"schema": {"$ref": "#/components/schemas/Problem"}}
+        else:  # declared by the operation itself: its content is made a problem below
             existing.setdefault("description", PROBLEM_DESCRIPTIONS[status])
     for status, response in responses.items():
         if status[0] in "45":
