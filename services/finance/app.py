@@ -1,26 +1,54 @@
 """Application factory of the finance service (``uvicorn services.finance.app:create_app --factory``)."""
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import FastAPI
 
 from services.finance.api import ROUTERS
+from services.finance.background import AREAS
 from services.finance.config import FinanceSettings
 from services.finance.db.models import KIT, Base
 from shared.kit.app import create_service_app
+from shared.kit.runtime import Clock, ServiceRuntime
+from shared.kit.service_client import ServiceClient
 from shared.kit.tokens import TokenVerifier
 
 DESCRIPTION = "Budgets, expense claims and payments, double-entry accounting, statements and tax."
 
 
 def create_app(
-    settings: FinanceSettings | None = None, verifier: TokenVerifier | None = None
+    settings: FinanceSettings | None = None,
+    verifier: TokenVerifier | None = None,
+    clock: Clock | None = None,
 ) -> FastAPI:
-    """Build the finance service."""
+    """Build the finance service. Each area's background work (``background/<area>.py``) runs while
+    it runs. Tests may give their own clock; the outbound client is ``runtime.client``."""
+    settings = settings or FinanceSettings()
+
+    async def wire(runtime: ServiceRuntime) -> Callable[[], Awaitable[None]]:
+        client_id, secret = settings.client_credentials()
+        client = ServiceClient(settings.gateway_url, client_id, secret)
+        runtime.client = client
+        if clock is not None:
+            runtime.clock = clock
+        tasks = [task for area in AREAS for task in area.tasks(runtime, settings)]
+        for task in tasks:
+            task.start()
+
+        async def stop() -> None:
+            for task in reversed(tasks):
+                await task.stop()
+            await client.aclose()
+
+        return stop
+
     return create_service_app(
-        settings or FinanceSettings(),
+        settings,
         metadata=Base.metadata,
         tables=KIT,
         routers=ROUTERS,
         title="officina finance",
         description=DESCRIPTION,
         verifier=verifier,
+        starters=[wire],
     )

@@ -24,6 +24,14 @@ PAYLOAD_MODULES: tuple[str, ...] = (
     "shared.contracts.org_events",
     "shared.contracts.workflow_events",
     "shared.contracts.hr_events",
+    "shared.contracts.finance_events",
+    "shared.contracts.finance_spending_events",
+    "shared.contracts.finance_receivable_events",
+    "shared.contracts.finance_tax_events",
+    "shared.contracts.logistics_events",
+    "shared.contracts.logistics_meeting_events",
+    "shared.contracts.logistics_travel_events",
+    "shared.contracts.hr_people_events",
 )
 
 EVENT_TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")

@@ -4,6 +4,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+
+class Task(Protocol):
+    """Background work started with a service and stopped with it (a ``Periodic`` sweep, a
+    ``FeedConsumer``, an ``ApprovalSweeper``)."""
+
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 class Periodic:

@@ -2,4 +2,14 @@
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from services.finance.api import budgets, ledger, posting, receivables, spending, statements, tax
+
+ROUTERS: list[APIRouter] = [
+    ledger.router,
+    statements.router,
+    posting.router,
+    tax.router,
+    budgets.router,
+    spending.router,
+    receivables.router,
+]

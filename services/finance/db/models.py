@@ -1,4 +1,8 @@
-"""SQLAlchemy models of the finance service (its own schema)."""
+"""SQLAlchemy models of the finance service (its own schema).
+
+``Base`` and the kit's tables are here; each area's models live in their own module of this
+package, imported at the end so that ``Base.metadata`` holds every table.
+"""
 
 from shared.kit.db import KitBase, new_metadata
 from shared.kit.tables import define_kit_tables
@@ -12,3 +16,6 @@ class Base(KitBase):
 
 
 KIT = define_kit_tables(Base.metadata)
+
+# every area's models (after Base, which they import)
+from services.finance.db import ledger, statements, posting, tax, budgets, spending, receivables  # noqa: E402, F401, I001

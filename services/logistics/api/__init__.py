@@ -2,4 +2,13 @@
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from services.logistics.api import company_events, facilities, meetings, supplies, travel, vehicles
+
+ROUTERS: list[APIRouter] = [
+    facilities.router,
+    supplies.router,
+    meetings.router,
+    company_events.router,
+    vehicles.router,
+    travel.router,
+]

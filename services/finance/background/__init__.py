@@ -1,0 +1,21 @@
+"""What runs beside finance's requests: one module per area, each with ``tasks(runtime, settings)``."""
+
+from services.finance.background import (
+    budgets,
+    ledger,
+    posting,
+    receivables,
+    spending,
+    statements,
+    tax,
+)
+
+AREAS = (
+    ledger,
+    statements,
+    posting,
+    tax,
+    budgets,
+    spending,
+    receivables,
+)

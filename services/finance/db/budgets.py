@@ -1,0 +1,1 @@
+"""Models of finance: budgets, revisions and their execution."""

@@ -1,0 +1,1 @@
+"""Models of finance: chart of accounts, periods, journal entries."""

@@ -1,0 +1,1 @@
+"""Models of finance: posting rules, consumed facts and posting exceptions."""

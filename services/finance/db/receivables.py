@@ -1,0 +1,1 @@
+"""Models of finance: invoices, payments, aging and the cash plan."""

@@ -1,0 +1,1 @@
+"""Models of finance: expense claims and spending requests."""

@@ -1,0 +1,1 @@
+"""Models of finance: statements and the year-end close."""

@@ -1,0 +1,1 @@
+"""Models of finance: tax registrations, the filing calendar and filings."""

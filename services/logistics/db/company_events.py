@@ -1,0 +1,1 @@
+"""Models of logistics: company events and sign-ups."""

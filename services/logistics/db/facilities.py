@@ -1,0 +1,1 @@
+"""Models of logistics: spaces, facilities, maintenance and repairs."""

@@ -1,0 +1,1 @@
+"""Models of logistics: rooms, bookings and meetings."""

@@ -1,0 +1,1 @@
+"""Models of logistics: office supplies: catalogue, stock ledger, purchases, requisitions, stocktakes."""

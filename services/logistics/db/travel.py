@@ -1,0 +1,1 @@
+"""Models of logistics: business travel: standards, requests and reimbursements."""

@@ -1,0 +1,1 @@
+"""Models of logistics: vehicles, requests, dispatch and trips."""

@@ -1,0 +1,7 @@
+"""logistics's problem codes for rooms, bookings and meetings."""
+
+from shared.kit.problems import P, ProblemCode
+
+CODES: tuple[ProblemCode, ...] = ()
+
+__all__ = ["CODES", "P"]

@@ -1,0 +1,7 @@
+"""Reference and demo data of logistics for office supplies: catalogue, stock ledger, purchases, requisitions, stocktakes."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def load(session: AsyncSession, *, demo: bool) -> None:
+    """Add what is missing (never overwrite what the company changed); ``demo`` adds demo data."""

@@ -1,0 +1,33 @@
+"""finance's problem codes come from one registry (``services/finance/problems``): a code finance raises
+that the registry (or the kit's) does not list fails here, and so does a set of docs pages
+(``docs/services/finance*.md``, each area its own "Problem codes" table) that does not list exactly
+the registry."""
+
+from pathlib import Path
+
+from services.finance.problems import CODES
+from shared.kit.problems import KIT_CODES, codes_in_source, documented_codes, markdown_table
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = [ROOT / "services" / "finance", ROOT / "shared" / "kit" / "approvals.py"]
+PAGES = sorted((ROOT / "docs" / "services").glob("finance*.md"))
+
+
+def test_every_code_finance_raises_is_in_a_registry() -> None:
+    raised = codes_in_source(SOURCES)
+    unknown = {code: where for code, where in raised.items() if code not in {**KIT_CODES, **CODES}}
+    assert unknown == {}
+
+
+def test_every_code_in_the_registry_is_raised() -> None:
+    raised = codes_in_source(SOURCES)
+    assert sorted(set(CODES) - set(raised) - set(KIT_CODES)) == []
+
+
+def test_the_docs_list_exactly_the_registry() -> None:
+    documented: dict[str, object] = {}
+    for page in PAGES:
+        for code, problem in documented_codes(page.read_text(encoding="utf-8")).items():
+            assert code not in documented, f"{code} is documented twice"
+            documented[code] = problem
+    assert documented == dict(CODES), "the tables should hold:\n" + markdown_table(CODES)
