@@ -2,6 +2,7 @@
 
 from services.finance.background import (
     budgets,
+    directory,
     ledger,
     posting,
     receivables,
@@ -11,6 +12,7 @@ from services.finance.background import (
 )
 
 AREAS = (
+    directory,
     ledger,
     statements,
     posting,

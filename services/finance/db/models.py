@@ -18,4 +18,14 @@ class Base(KitBase):
 KIT = define_kit_tables(Base.metadata)
 
 # every area's models (after Base, which they import)
-from services.finance.db import ledger, statements, posting, tax, budgets, spending, receivables  # noqa: E402, F401, I001
+# ruff: noqa: E402
+from services.finance.db import (
+    budgets,  # noqa: F401
+    directory,  # noqa: F401
+    ledger,  # noqa: F401
+    posting,  # noqa: F401
+    receivables,  # noqa: F401
+    spending,  # noqa: F401
+    statements,  # noqa: F401
+    tax,  # noqa: F401
+)

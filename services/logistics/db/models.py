@@ -18,4 +18,12 @@ class Base(KitBase):
 KIT = define_kit_tables(Base.metadata)
 
 # every area's models (after Base, which they import)
-from services.logistics.db import facilities, supplies, meetings, company_events, vehicles, travel  # noqa: E402, F401, I001
+# ruff: noqa: E402
+from services.logistics.db import (
+    company_events,  # noqa: F401
+    facilities,  # noqa: F401
+    meetings,  # noqa: F401
+    supplies,  # noqa: F401
+    travel,  # noqa: F401
+    vehicles,  # noqa: F401
+)

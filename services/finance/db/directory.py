@@ -1,0 +1,1 @@
+"""Models of finance: its copy of org's departments and employees (fed by org's events)."""
