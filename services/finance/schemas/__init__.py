@@ -1,0 +1,1 @@
+"""Request and response models of finance, one module per area."""

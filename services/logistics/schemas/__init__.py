@@ -1,0 +1,1 @@
+"""Request and response models of logistics, one module per area."""
