@@ -18,6 +18,8 @@ from shared.kit.service_client import ServiceClient
 from shared.kit.settings import PLATFORM_AUDIENCE, PLATFORM_ISSUER
 from shared.kit.tokens import SigningKey, StaticKeysVerifier, issue_access_token
 
+NOTIFICATIONS = "/api/v1/workflow/notifications"
+
 
 class TokenMinter:
     """Signs access tokens exactly as the gateway does, with a key of its own."""
@@ -97,6 +99,11 @@ class FakeWorkflow:
     withdrawn.
     :meth:`decide` closes an instance as an approver would; :meth:`completed` is the
     ``workflow.instance.completed`` event workflow then publishes.
+
+    It is also the platform inbox: ``POST /api/v1/workflow/notifications`` is kept in
+    ``notices`` (by the body's ``idempotency_key``; the same key again answers 201 with
+    ``Idempotent-Replayed: true`` and delivers nothing more, another body under it 422
+    ``idempotency_key_reused``), as the real inbox does.
     """
 
     calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
@@ -104,6 +111,7 @@ class FakeWorkflow:
     by_key: dict[str, str] = field(default_factory=dict)  # Idempotency-Key → id
     status: dict[str, str] = field(default_factory=dict)  # id → pending | approved | …
     withdrawn: list[str] = field(default_factory=list)
+    notices: dict[str, dict[str, Any]] = field(default_factory=dict)  # idempotency key → body
     down: bool = False
     lose_answers: bool = False
     refuse_starts: bool = False
@@ -130,6 +138,8 @@ class FakeWorkflow:
             return httpx.Response(503, json={"status": 503, "title": "Service Unavailable"})
         if request.method == "POST" and path == INSTANCES:
             return await self._start(request, body)
+        if request.method == "POST" and path == NOTIFICATIONS:
+            return self._deliver(body)
         instance_id = path.split("/")[5] if path.startswith(f"{INSTANCES}/") else ""
         if instance_id not in self.status:
             return httpx.Response(404, json={"status": 404, "code": "not_found"})
@@ -173,6 +183,26 @@ class FakeWorkflow:
         if self.lose_answers:
             raise httpx.ReadTimeout("the answer was lost", request=request)
         return answer
+
+    def _deliver(self, body: dict[str, Any]) -> httpx.Response:
+        key = str(body.get("idempotency_key", ""))
+        replayed = key in self.notices
+        if replayed and self.notices[key] != body:
+            return httpx.Response(422, json={"status": 422, "code": "idempotency_key_reused"})
+        self.notices[key] = body
+        delivery = {
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, key)),
+            "idempotency_key": key,
+            "kind": body.get("kind"),
+            "recipients": [str(e) for e in body.get("recipients", {}).get("employee_ids", [])],
+            "created_at": "2026-01-01T00:00:00Z",
+        }
+        headers = {"Idempotent-Replayed": "true"} if replayed else {}
+        return httpx.Response(201, json=delivery, headers=headers)
+
+    def delivered(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """The notices delivered (each once), oldest first; only of ``kind`` if given."""
+        return [n for n in self.notices.values() if kind is None or n.get("kind") == kind]
 
     def started(self) -> list[dict[str, Any]]:
         """The bodies of every instance started, oldest first."""
