@@ -1,0 +1,86 @@
+"""Helpers of the rooms, bookings, meetings, company events and vehicles tests."""
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+from services.logistics.domain import notices
+from tests.logistics.conftest import API, NOW, LogisticsService
+
+ALICE = uuid.UUID("0193a8c0-0000-7000-8000-0000000000a1")
+BOB = uuid.UUID("0193a8c0-0000-7000-8000-0000000000b2")
+CAROL = uuid.UUID("0193a8c0-0000-7000-8000-0000000000c3")
+DAVE = uuid.UUID("0193a8c0-0000-7000-8000-0000000000d4")
+
+
+def at(days: float = 1, hours: float = 0) -> str:
+    """A time ``days`` and ``hours`` after the tests' now, as the API writes it."""
+    return (NOW + timedelta(days=days, hours=hours)).isoformat().replace("+00:00", "Z")
+
+
+def parse(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def ok(response: httpx.Response, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert body["code"] == code, body
+    return body
+
+
+async def add_room(
+    service: LogisticsService,
+    name: str = "长城 Great Wall",
+    capacity: int = 10,
+    equipment: list[str] | None = None,
+    building: str = "A",
+) -> dict[str, Any]:
+    response = await service.client.post(
+        f"{API}/rooms",
+        json={
+            "name": name,
+            "capacity": capacity,
+            "equipment": equipment if equipment is not None else ["projector"],
+            "building": building,
+            "floor": "3",
+        },
+        headers=service.staff(),
+    )
+    return ok(response, 201)  # type: ignore[no-any-return]
+
+
+async def book(
+    service: LogisticsService,
+    room_id: str,
+    starts_at: str,
+    ends_at: str,
+    *,
+    who: uuid.UUID = ALICE,
+    attendee_count: int = 2,
+    **extra: Any,
+) -> httpx.Response:
+    return await service.client.post(
+        f"{API}/bookings",
+        json={
+            "room_id": room_id,
+            "title": "sync",
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "attendee_count": attendee_count,
+            **extra,
+        },
+        headers=service.employee(who),
+    )
+
+
+async def sweep_notices(service: LogisticsService) -> int:
+    """Run the notice sweep once, as background/meetings.py does."""
+    return await notices.deliver_due(service.app.state.runtime)
