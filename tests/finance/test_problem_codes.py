@@ -25,9 +25,11 @@ def test_every_code_in_the_registry_is_raised() -> None:
 
 
 def test_the_docs_list_exactly_the_registry() -> None:
-    documented: dict[str, object] = {}
+    """Each area's page lists its codes (a code two areas raise may be on both pages, with the
+    same status); together they list exactly the registry."""
+    documented: dict[str, int] = {}
     for page in PAGES:
         for code, problem in documented_codes(page.read_text(encoding="utf-8")).items():
-            assert code not in documented, f"{code} is documented twice"
-            documented[code] = problem
-    assert documented == dict(CODES), "the tables should hold:\n" + markdown_table(CODES)
+            assert documented.setdefault(code, problem.status) == problem.status, code
+    expected = {code: problem.status for code, problem in CODES.items()}
+    assert documented == expected, "the tables should hold:\n" + markdown_table(CODES)
