@@ -5,7 +5,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
+from services.logistics.db.models import KIT
 from services.logistics.domain import notices
 from tests.logistics.conftest import API, NOW, LogisticsService
 
@@ -84,3 +86,15 @@ async def book(
 async def sweep_notices(service: LogisticsService) -> int:
     """Run the notice sweep once, as background/meetings.py does."""
     return await notices.deliver_due(service.app.state.runtime)
+
+
+async def recorded_events(service: LogisticsService, prefix: str = "logistics.") -> list[str]:
+    """The types of the events recorded so far (published or not yet), oldest first."""
+    outbox = KIT.outbox
+    async with service.app.state.runtime.engine.connect() as conn:
+        rows = await conn.execute(
+            select(outbox.c.type)
+            .where(outbox.c.type.startswith(prefix))
+            .order_by(outbox.c.occurred_at, outbox.c.id)
+        )
+        return [row[0] for row in rows]
