@@ -337,6 +337,7 @@ def upgrade() -> None:
         "periods",
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("month", sa.Integer(), nullable=False),
+        sa.Column("ordinal", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=6), nullable=False),
         sa.Column("last_voucher", sa.Integer(), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
@@ -351,8 +352,10 @@ def upgrade() -> None:
         sa.CheckConstraint("status IN ('open', 'closed')", name=op.f("ck_periods_status")),
         sa.CheckConstraint("last_voucher >= 0", name=op.f("ck_periods_last_voucher")),
         sa.CheckConstraint("month BETWEEN 1 AND 12", name=op.f("ck_periods_month")),
+        sa.CheckConstraint("ordinal = year * 100 + month", name=op.f("ck_periods_ordinal")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_periods")),
         sa.UniqueConstraint("year", "month", name=op.f("uq_periods_year_month")),
+        sa.UniqueConstraint("ordinal", name=op.f("uq_periods_ordinal")),
     )
     op.create_table(
         "journal_lines",

@@ -92,6 +92,8 @@ class Period(IdMixin, TimestampMixin, VersionedMixin, Audited, Base):
 
     year: Mapped[int] = mapped_column(Integer)
     month: Mapped[int] = mapped_column(Integer)
+    ordinal: Mapped[int] = mapped_column(Integer, unique=True)
+    """``year * 100 + month``: the order of periods, for lists."""
     status: Mapped[PeriodStatus] = mapped_column(String(6), default="open")
     last_voucher: Mapped[int] = mapped_column(Integer, default=0)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -105,6 +107,7 @@ class Period(IdMixin, TimestampMixin, VersionedMixin, Audited, Base):
         CheckConstraint("month BETWEEN 1 AND 12", name="month"),
         CheckConstraint("status IN ('open', 'closed')", name="status"),
         CheckConstraint("last_voucher >= 0", name="last_voucher"),
+        CheckConstraint("ordinal = year * 100 + month", name="ordinal"),
     )
 
 

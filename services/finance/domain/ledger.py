@@ -28,8 +28,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-from sqlalchemy import exc as sa_exc
 from sqlalchemy import Table, select
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -490,28 +490,27 @@ async def update_draft(
     """Change a draft (its date, memo, source id, or all its lines at once)."""
     refuse_posted(entry)
     old = await periods.locked(session, entry.year, entry.month)
+    entry = await get_entry(session, entry.id, lock=True)
+    refuse_posted(entry)
     periods.refuse_closed(old, "its drafts do not change")
     if entry_date is not None and (entry_date.year, entry_date.month) != (entry.year, entry.month):
         new = await periods.locked_for(session, entry_date)
         periods.refuse_closed(new, "no entry is moved into it")
+    if lines is not None:
+        _shape(lines)
+        entry.lines.clear()
+        await _flush(session)  # the old lines go before the new take their numbers
+        entry.lines.extend(_line_rows(entry, lines))
+        entry.total = sum((line.debit for line in lines), ZERO)
     if entry_date is not None:
         entry.entry_date, entry.year, entry.month = entry_date, entry_date.year, entry_date.month
     if memo is not None:
         entry.memo = memo
     if source_id is not None:
         entry.source_id = source_id
-    if lines is not None:
-        _shape(lines)
-        for row in list(entry.lines):
-            await session.delete(row)
-        await _flush(session)
-        entry.total = sum((line.debit for line in lines), ZERO)
-        session.add_all(_line_rows(entry, lines))
-    # the version moves even when only the lines changed
-    entry.updated_at = utcnow()
+    entry.updated_at = utcnow()  # the version moves even when only the lines changed
     await _flush(session)
-    session.expire(entry, ["lines"])
-    return await get_entry(session, entry.id)
+    return entry
 
 
 async def delete_draft(session: AsyncSession, entry: JournalEntry) -> None:
@@ -526,14 +525,16 @@ async def delete_draft(session: AsyncSession, entry: JournalEntry) -> None:
 async def post_draft(
     session: AsyncSession, entry: JournalEntry, *, actor: str | None
 ) -> JournalEntry:
-    """Post a draft: the same checks and effects as :func:`post_entry`."""
+    """Post a draft: the same checks and effects as :func:`post_entry`. The period is locked
+    first, then the entry re-read, so what is posted is what a concurrent edit left."""
     refuse_posted(entry)
-    lines = [_as_line(row) for row in entry.lines]
-    checked, total = check_lines(lines)
-    await check_accounts(session, checked)
     period = await periods.locked(session, entry.year, entry.month)
     entry = await get_entry(session, entry.id, lock=True)
     refuse_posted(entry)  # posted meanwhile by someone else
+    if (entry.year, entry.month) != (period.year, period.month):  # moved meanwhile
+        period = await periods.locked(session, entry.year, entry.month)
+    checked, total = check_lines([_as_line(row) for row in entry.lines])
+    await check_accounts(session, checked)
     periods.refuse_closed(period, "nothing more is posted into it")
     return await _post(session, entry, checked, total, period, actor)
 

@@ -54,6 +54,7 @@ def _new_row(year: int, month: int) -> dict[str, object]:
         "id": new_id(),
         "year": year,
         "month": month,
+        "ordinal": year * 100 + month,
         "status": "open",
         "last_voucher": 0,
         "created_at": now,
