@@ -177,3 +177,16 @@ async def assert_ledger_adds_up(service: LogisticsService) -> None:
         )
         for level in (await session.scalars(select(StockLevel))).all():
             assert level.reserved == held.get(level.supply_id, 0)
+
+
+async def outbox(service: LogisticsService, event_type: str) -> list[Any]:
+    """The events of a type the service has recorded (published or not), oldest first."""
+    runtime = service.app.state.runtime
+    table = runtime.tables.outbox
+    async with runtime.sessionmaker() as session:
+        rows = (
+            await session.execute(
+                select(table).where(table.c.type == event_type).order_by(table.c.occurred_at)
+            )
+        ).all()
+    return [row._mapping for row in rows]

@@ -9,7 +9,7 @@ import uuid
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,7 +56,9 @@ def line_amount(quantity: int, unit_price: Decimal) -> Decimal:
     return (unit_price * quantity).quantize(CENT)
 
 
-def status_after_receipt(lines: list[tuple[int, int]]) -> str:
+def status_after_receipt(
+    lines: list[tuple[int, int]],
+) -> Literal["partially_received", "received"]:
     """``received`` once every line (ordered, received) has fully arrived, else partially."""
     return "received" if all(got >= ordered for ordered, got in lines) else "partially_received"
 

@@ -337,14 +337,13 @@ async def record_manual_movement(
     if payload.kind != "transfer" and payload.to_pickup_point_id is not None:
         raise Unprocessable("only a transfer has a destination", code="invalid_movement")
     if payload.kind == "receipt":
-        change, kind = Change(on_hand=quantity), "receipt"
         return [
             await stock.move(
                 session,
                 item,
                 where,
-                kind=kind,
-                change=change,
+                kind="receipt",
+                change=Change(on_hand=quantity),
                 cause_type="manual",
                 cause_id=None,
                 reason=reason,
