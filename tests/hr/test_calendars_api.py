@@ -1,6 +1,7 @@
 """``/calendars/{year}``, ``/calendars/{year}/working-days`` and ``/leave-types``."""
 
 from collections import Counter
+from datetime import date
 from typing import Any
 
 import httpx
@@ -32,8 +33,33 @@ async def test_a_year_not_set_up_has_weekends_only_and_says_so(hr: HrService) ->
     body = response.json()
     assert body["configured"] is False
     assert (body["holidays"], body["workdays"], body["version"]) == ([], [], None)
-    assert "not set up" in body["note"]
+    assert "not set up" in body["note"] and "does not know it" in body["note"]
     assert "etag" not in response.headers
+
+
+async def test_a_year_not_set_up_is_read_from_the_holiday_library(hr: HrService) -> None:
+    response = await hr.client.get(f"{API}/calendars/2026", headers=hr.employee(None))
+
+    body = response.json()
+    assert body["configured"] is False and body["version"] is None
+    assert "chinese-calendar" in body["note"]
+    holidays = {h["date"]: h["name"] for h in body["holidays"]}
+    assert [holidays[f"2026-10-0{n}"] for n in range(1, 8)] == ["国庆节"] * 7
+    assert holidays["2026-01-01"] == "元旦" and "2026-10-08" not in holidays
+    workdays = {w["date"]: w["name"] for w in body["workdays"]}
+    assert workdays["2026-10-10"] == "国庆节调休上班"  # a Saturday worked
+    assert all(date.fromisoformat(day).weekday() >= 5 for day in workdays)
+
+
+async def test_hr_corrects_the_librarys_year_and_then_hrs_counts(hr: HrService) -> None:
+    before = await count(hr, 2026, "2026-10-08", "2026-10-10")
+    assert before.json()["working_days"] == 3  # Thu 8, Fri 9 and the make-up Saturday 10
+
+    await put_calendar(hr, 2026, {"note": "公司安排", "holidays": [], "workdays": []})
+    after = await count(hr, 2026, "2026-10-01", "2026-10-10")
+    assert after.json()["working_days"] == 7  # HR's year: no holidays, weekends only
+    read = await hr.client.get(f"{API}/calendars/2026", headers=hr.hr())
+    assert read.json()["configured"] is True and read.json()["holidays"] == []
 
 
 async def test_hr_sets_up_a_year_and_everyone_reads_it(hr: HrService) -> None:
@@ -249,14 +275,23 @@ async def test_working_days_count_holidays_and_make_up_days(hr: HrService) -> No
     }
 
 
-async def test_working_days_of_a_year_not_set_up_are_weekdays_and_it_says_so(
+async def test_working_days_of_a_year_nobody_knows_are_weekdays_and_it_says_so(
     hr: HrService,
 ) -> None:
-    response = await count(hr, 2026, "2026-10-01", "2026-10-08")
+    response = await count(hr, 2031, "2031-10-01", "2031-10-08")
 
     assert response.status_code == 200, response.text
     assert response.json()["working_days"] == 6
     assert response.json()["configured_years"] == []
+    assert response.json()["unconfigured_years"] == [2031]
+
+
+async def test_working_days_of_a_year_not_set_up_follow_the_holiday_library(
+    hr: HrService,
+) -> None:
+    response = await count(hr, 2026, "2026-10-01", "2026-10-08")
+
+    assert response.json()["working_days"] == 1  # 1-7 October off; the 8th worked
     assert response.json()["unconfigured_years"] == [2026]
 
 
@@ -265,7 +300,7 @@ async def test_working_days_across_a_set_up_year_and_one_not(hr: HrService) -> N
 
     response = await count(hr, 2025, "2025-12-29", "2026-01-02")
 
-    assert response.json()["working_days"] == 4  # 29, 30 Dec; 1, 2 Jan
+    assert response.json()["working_days"] == 2  # 29, 30 Dec (HR's 2025); 元旦 1-2 Jan (library)
     assert response.json()["configured_years"] == [2025]
     assert response.json()["unconfigured_years"] == [2026]
 

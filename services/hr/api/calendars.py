@@ -9,6 +9,7 @@ from services.hr.api.deps import HrStaff
 from services.hr.db.models import LeaveType
 from services.hr.domain import calendar_days, leave_types
 from services.hr.domain.calendar import working_days
+from services.hr.domain.holiday_library import LIBRARY, library_days
 from services.hr.domain.leave import calendar_for
 from services.hr.schemas import (
     CalendarRead,
@@ -27,15 +28,27 @@ router = service_router(prefix="/api/v1/hr", tags=["hr: calendar and leave types
 
 
 async def _read(session: SessionDep, year: int) -> CalendarRead:
-    configured, days = await calendar_days.year_of(session, year)
+    configured, rows = await calendar_days.year_of(session, year)
+    days = [(row.day, row.kind, row.name) for row in rows]
+    if configured is not None:
+        note = configured.note
+    elif (known := library_days(year)) is not None:
+        days = list(known)
+        note = (
+            f"{year} is not set up yet: these are China's public holidays and make-up working "
+            f"days from the {LIBRARY} library; HR confirms or corrects them by setting the year"
+        )
+    else:
+        note = (
+            f"{year} is not set up yet and the {LIBRARY} library does not know it: "
+            "only weekends are rest days"
+        )
     return CalendarRead(
         year=year,
         configured=configured is not None,
-        note=configured.note
-        if configured
-        else f"{year} is not set up yet: only weekends are rest days",
-        holidays=[SpecialDay(date=d.day, name=d.name) for d in days if d.kind == "holiday"],
-        workdays=[SpecialDay(date=d.day, name=d.name) for d in days if d.kind == "workday"],
+        note=note,
+        holidays=[SpecialDay(date=day, name=name) for day, kind, name in days if kind == "holiday"],
+        workdays=[SpecialDay(date=day, name=name) for day, kind, name in days if kind == "workday"],
         version=configured.version if configured else None,
     )
 
@@ -44,7 +57,9 @@ async def _read(session: SessionDep, year: int) -> CalendarRead:
 async def read_calendar(
     year: int, session: SessionDep, _principal: CurrentPrincipal, response: Response
 ) -> CalendarRead:
-    """Public holidays and make-up working days; ``configured: false`` means weekends only."""
+    """Public holidays and make-up working days. ``configured: false``: HR has not set the year
+    up, and the days are the holiday library's (or weekends only, when it does not know the
+    year; the note says which)."""
     calendar = await _read(session, year)
     if calendar.version:
         set_etag(response, calendar.version)

@@ -15,8 +15,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.hr.db.models import CalendarDay, Employee, LeaveBalance, LeaveRequest, LeaveType
-from services.hr.domain import directory
+from services.hr.domain import calendar_days, directory
 from services.hr.domain.calendar import Calendar, EndPortion, StartPortion, leave_days
+from services.hr.domain.holiday_library import library_days
 from shared.contracts.principal import Principal
 from shared.kit.approvals import Approval, ApprovalSaga, Backoff, StartRequest
 from shared.kit.db import utcnow
@@ -51,15 +52,22 @@ def spans_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 async def calendar_for(session: AsyncSession, start: date, end: date) -> Calendar:
-    """The special days between two dates."""
+    """The special days between two dates: HR's for the years HR has set up, the holiday
+    library's for the others (weekends only where the library does not know the year)."""
     rows = (
         await session.scalars(
             select(CalendarDay).where(CalendarDay.day >= start, CalendarDay.day <= end)
         )
     ).all()
+    days = [(r.day, r.kind) for r in rows]
+    years = set(range(start.year, end.year + 1))
+    for year in sorted(years - await calendar_days.configured_years(session, years)):
+        days += [
+            (day, kind) for day, kind, _name in library_days(year) or () if start <= day <= end
+        ]
     return Calendar(
-        holidays=frozenset(r.day for r in rows if r.kind == "holiday"),
-        workdays=frozenset(r.day for r in rows if r.kind == "workday"),
+        holidays=frozenset(day for day, kind in days if kind == "holiday"),
+        workdays=frozenset(day for day, kind in days if kind == "workday"),
     )
 
 
