@@ -8,7 +8,8 @@ import httpx
 from sqlalchemy import select
 
 from services.logistics.db.models import KIT
-from services.logistics.domain import notices
+from services.logistics.domain import notices, vehicle_requests
+from shared.kit.consumer import apply_event
 from tests.logistics.conftest import API, NOW, LogisticsService
 
 ALICE = uuid.UUID("0193a8c0-0000-7000-8000-0000000000a1")
@@ -98,3 +99,56 @@ async def recorded_events(service: LogisticsService, prefix: str = "logistics.")
             .order_by(outbox.c.occurred_at, outbox.c.id)
         )
         return [row[0] for row in rows]
+
+
+async def add_vehicle(
+    service: LogisticsService, plate: str = "京A12345", seats: int = 7, **extra: Any
+) -> dict[str, Any]:
+    response = await service.client.post(
+        f"{API}/vehicles",
+        json={"plate": plate, "seats": seats, "make_model": "Buick GL8", **extra},
+        headers=service.staff(),
+    )
+    return ok(response, 201)  # type: ignore[no-any-return]
+
+
+async def ask_vehicle(
+    service: LogisticsService,
+    who: uuid.UUID = ALICE,
+    *,
+    starts: float = 24,
+    hours: float = 4,
+    passengers: int = 3,
+) -> dict[str, Any]:
+    response = await service.client.post(
+        f"{API}/vehicle-requests",
+        json={
+            "purpose": "client visit",
+            "destination": "airport",
+            "passengers": passengers,
+            "starts_at": at(0, starts),
+            "ends_at": at(0, starts + hours),
+        },
+        headers=service.employee(who),
+    )
+    return ok(response, 201)  # type: ignore[no-any-return]
+
+
+async def decide_vehicle_request(
+    service: LogisticsService, request_id: str, outcome: str = "approved"
+) -> None:
+    """workflow decides the request's approval and logistics applies the outcome."""
+    instance = service.workflow.instance_of(request_id, "vehicle_request")
+    service.workflow.decide(instance, outcome)
+    await apply_event(
+        service.app.state.runtime,
+        "workflow-outcomes-vehicles",
+        service.workflow.completed(instance, outcome),
+        vehicle_requests.SAGA.apply_outcome,
+    )
+
+
+async def approved_request(service: LogisticsService, **kwargs: Any) -> dict[str, Any]:
+    made = await ask_vehicle(service, **kwargs)
+    await decide_vehicle_request(service, made["id"])
+    return made
