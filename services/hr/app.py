@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
+from services.hr import background
 from services.hr.api import ROUTERS
 from services.hr.config import HrSettings
 from services.hr.db.models import KIT, Base
@@ -72,7 +73,13 @@ def create_app(
             )
             sweeper.start()
 
+        people = background.tasks(runtime, settings)
+        for task in people:
+            task.start()
+
         async def stop() -> None:
+            for task in people:
+                await task.stop()
             if sweeper is not None:
                 await sweeper.stop()
             for consumer in consumers:

@@ -14,7 +14,9 @@ class HrSettings(ServiceSettings):
     workflow has not confirmed yet (0 turns the sweep off); ``_GRACE``: how long a request's
     own attempt is left alone first (longer than the 5 s timeout of a call to workflow), and the
     first back-off after an unconfirmed attempt, doubling per attempt up to
-    ``OFFICINA_APPROVAL_RETRY_LONGEST`` seconds.
+    ``OFFICINA_APPROVAL_RETRY_LONGEST`` seconds. ``OFFICINA_SWEEP_INTERVAL``: seconds between
+    the sweeps that bring org up to date with onboardings and deliver labour contracts' expiry
+    alerts (0 turns them off).
     """
 
     service: str = "hr"
@@ -22,3 +24,4 @@ class HrSettings(ServiceSettings):
     approval_sweep_interval: float = Field(default=15.0, ge=0)
     approval_sweep_grace: float = Field(default=10.0, ge=0)
     approval_retry_longest: float = Field(default=1800.0, ge=0)
+    sweep_interval: float = Field(default=30.0, ge=0)

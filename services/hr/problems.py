@@ -3,14 +3,25 @@
 from shared.kit.problems import KIT_CODES, P, registry
 
 CODES = registry(
-    P("hr_only", 403, "only HR (or an admin) manages calendars, leave types and balances"),
+    P(
+        "hr_only",
+        403,
+        "only HR (or an admin) manages calendars, leave types, balances, and recruitment, "
+        "onboarding and contract records the caller may see",
+    ),
     P(
         "forbidden",
         403,
         "asking or cancelling leave for someone else without being HR; "
-        "a non-employee asking who is away",
+        "a non-employee asking who is away; a hiring plan for a department the caller "
+        "does not head",
     ),
-    P("no_employee", 422, "`me` used by an account not linked to an employee"),
+    P(
+        "no_employee",
+        422,
+        "`me` used by an account not linked to an employee; a hiring plan with no requester "
+        "(neither the caller nor the department's head is an employee hr knows)",
+    ),
     P(
         "validation_error",
         422,
@@ -23,10 +34,19 @@ CODES = registry(
         "a calendar with a day outside its year, a weekday make-up day, "
         "a day both holiday and workday, or a day listed twice",
     ),
-    P("dates_out_of_order", 422, "a range (`from`/`to`, start/end) that ends before it starts"),
+    P(
+        "dates_out_of_order",
+        422,
+        "a range (`from`/`to`, start/end) that ends before it starts; a termination date "
+        "outside the contract",
+    ),
     P("range_too_long", 422, "counting working days over more than ten years"),
     P("unknown_leave_type", 422, "a leave type that does not exist or is retired"),
-    P("unknown_employee", 422, "leave for an employee hr does not know or who has left"),
+    P(
+        "unknown_employee",
+        422,
+        "leave, a contract or an interviewer naming an employee hr does not know or who has left",
+    ),
     P("spans_years", 422, "a leave using a balance that starts and ends in different years"),
     P("document_required", 422, "a leave type that needs `attachment_ref` without one"),
     P(
@@ -50,5 +70,84 @@ CODES = registry(
         "an adjustment taking a balance below what is used and pending",
     ),
     P("balance_missing", 404, "the balance a request reserved is gone"),
+    # recruitment, onboarding, labour contracts (docs/services/hr-people.md)
+    P("unknown_department", 422, "a hiring plan for a department hr does not know"),
+    P("unknown_hiring_plan", 422, "a posting for a hiring plan that does not exist"),
+    P("unknown_job_posting", 422, "an application to a posting that does not exist"),
+    P("unknown_candidate", 422, "an application of a candidate who does not exist"),
+    P("unknown_interview_round", 422, "an interview round the hiring plan does not list"),
+    P("unknown_grade", 422, "an offer in a grade that has no pay band"),
+    P("currency_mismatch", 422, "an offer in another currency than its grade's pay band"),
+    P("reason_required", 422, "rejecting or withdrawing an application without a reason"),
+    P("scorecard_incomplete", 422, "submitting a scorecard without scores or a recommendation"),
+    P(
+        "invalid_contract_terms",
+        422,
+        "an open-ended contract with an end date, a fixed-term or internship one without",
+    ),
+    P(
+        "probation_too_long",
+        422,
+        "a probation beyond Art. 19's limit for the term (`longest_probation_months`)",
+    ),
+    P("probation_already_used", 422, "a second probation for the same employee (Art. 19)"),
+    P(
+        "invalid_hiring_plan_transition",
+        409,
+        "cancelling a hiring plan that is rejected, cancelled or closed",
+    ),
+    P("hiring_plan_not_approved", 409, "posting an opening of a plan that is not approved"),
+    P("job_posting_closed", 409, "applying to, offering on or closing a closed posting"),
+    P(
+        "duplicate_candidate",
+        409,
+        "a candidate whose e-mail or phone (normalised) another has (`existing_candidate_id`)",
+    ),
+    P(
+        "duplicate_application",
+        409,
+        "a candidate applying twice to one posting (`existing_application_id`)",
+    ),
+    P(
+        "invalid_stage_transition",
+        409,
+        "a stage change that skips the pipeline's order or leaves a closed application; "
+        "scheduling a round for an application not interviewing",
+    ),
+    P(
+        "interview_round_exists",
+        409,
+        "scheduling a round already scheduled for the application (`existing_interview_id`)",
+    ),
+    P("interview_closed", 409, "cancelling, or scoring in, a round that is cancelled or over"),
+    P("scorecard_submitted", 409, "changing a scorecard that is submitted"),
+    P(
+        "background_check_required",
+        409,
+        "an offer (or the offer stage) without a passed background check the plan does not waive",
+    ),
+    P("offer_exists", 409, "a second live offer for an application (`existing_offer_id`)"),
+    P(
+        "invalid_offer_transition",
+        409,
+        "accepting, declining or withdrawing an offer in a state that does not allow it",
+    ),
+    P("onboarding_completed", 409, "changing the checklist of a completed onboarding"),
+    P(
+        "labour_contract_overlap",
+        409,
+        "a contract overlapping another of the employee's in force (`overlapping_contract_id`)",
+    ),
+    P(
+        "invalid_contract_transition",
+        409,
+        "renewing or terminating a contract that is renewed or terminated, "
+        "or renewing an open-ended one",
+    ),
+    P(
+        "open_ended_contract_required",
+        409,
+        "a third fixed-term contract in a row without `override_reason` (Art. 14)",
+    ),
     base=KIT_CODES,
 )

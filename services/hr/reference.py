@@ -1,4 +1,4 @@
-"""Reference data of hr: the leave types."""
+"""Reference data of hr: the leave types and the pay bands (monthly salary ranges per grade)."""
 
 from decimal import Decimal
 from pathlib import Path
@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from services.hr.db.models import KIT, LeaveType
+from services.hr.db.people import PayBand
 from shared.kit.seeding import seeding_session
 
 # code, name, English name, paid, uses a balance, day basis, minimum unit, needs a document
@@ -20,11 +21,24 @@ LEAVE_TYPES = [
     ("compensatory", "调休假", "Compensatory", True, True, "working", "0.5", False),
 ]
 
+# grade, name, monthly minimum and maximum (CNY): an offer above the maximum needs approval
+PAY_BANDS = [
+    ("P1", "助理 Assistant", "5000.00", "8000.00"),
+    ("P2", "专员 Associate", "7000.00", "12000.00"),
+    ("P3", "工程师 Professional", "10000.00", "18000.00"),
+    ("P4", "资深 Senior professional", "14000.00", "24000.00"),
+    ("P5", "高级 Expert", "18000.00", "30000.00"),
+    ("P6", "专家 Principal", "25000.00", "42000.00"),
+    ("M1", "主管 Supervisor", "15000.00", "25000.00"),
+    ("M2", "经理 Manager", "22000.00", "38000.00"),
+    ("M3", "总监 Director", "35000.00", "60000.00"),
+]
+
 
 async def load_reference_data(
     *, url: str, schema: str, data_dir: Path, demo: bool
 ) -> dict[str, str]:
-    """Add the leave types that are missing (HR's later changes are kept)."""
+    """Add the leave types and pay bands that are missing (HR's later changes are kept)."""
     async with seeding_session(url, schema, KIT) as session:
         existing = set((await session.scalars(select(LeaveType.code))).all())
         for code, name, name_en, paid, uses_balance, basis, unit, document in LEAVE_TYPES:
@@ -39,6 +53,18 @@ async def load_reference_data(
                         day_basis=basis,
                         min_unit=Decimal(unit),
                         requires_document=document,
+                    )
+                )
+        bands = set((await session.scalars(select(PayBand.grade))).all())
+        for grade, name, minimum, maximum in PAY_BANDS:
+            if grade not in bands:
+                session.add(
+                    PayBand(
+                        grade=grade,
+                        name=name,
+                        minimum=Decimal(minimum),
+                        maximum=Decimal(maximum),
+                        currency="CNY",
                     )
                 )
     return {}

@@ -28,10 +28,13 @@ from services.hr.domain.directory import apply_org_event
 from services.hr.domain.leave import SAGA
 from services.hr.reference import load_reference_data
 from shared.contracts.events import EventEnvelope, EventSubject
+from shared.kit.approvals import ApprovalSaga
 from shared.kit.consumer import apply_event
 from shared.kit.db import utcnow
+from shared.kit.service_client import ServiceClient
 from shared.kit.testing import FakeWorkflow, TokenMinter, bearer
 from tests.conftest import TestDatabase
+from tests.hr.people_helpers import Platform
 
 API = "/api/v1/hr"
 TODAY = date(2025, 6, 11)  # a Wednesday
@@ -56,6 +59,8 @@ class HrService:
     minter: TokenMinter
     db: TestDatabase
     workflow: HrWorkflow
+    platform: Platform | None = None
+    clock: list[datetime] = field(default_factory=lambda: [NOW])
     departments: dict[str, uuid.UUID] = field(default_factory=dict)
     _seq: itertools.count = field(default_factory=lambda: itertools.count(1))
     _outcome_seq: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -198,6 +203,34 @@ class HrService:
             self.app.state.runtime, "workflow-outcomes", event, SAGA.apply_outcome
         )
 
+    async def conclude(
+        self,
+        saga: ApprovalSaga[Any],
+        cursor: str,
+        subject_type: str,
+        subject_id: object,
+        outcome: str,
+    ) -> bool:
+        """workflow decides the one instance started for a subject of another saga (a hiring
+        plan, an offer), and hr applies the outcome as that saga's consumer does."""
+        instance_id = self.workflow.instance_of(subject_id, subject_type)
+        self.workflow.decide(instance_id, outcome)
+        return await apply_event(
+            self.app.state.runtime,
+            cursor,
+            self.workflow.completed(instance_id, outcome),
+            saga.apply_outcome,
+        )
+
+    @property
+    def now(self) -> datetime:
+        """The service's clock (what "today" is for its rules); settable."""
+        return self.clock[0]
+
+    @now.setter
+    def now(self, value: datetime) -> None:
+        self.clock[0] = value
+
     async def sweep(self, later: timedelta = timedelta(days=1)) -> int:
         """Run hr's sweep of approvals workflow has not confirmed as it would run ``later`` from
         now (by default once every back-off has passed); returns how many it started."""
@@ -267,18 +300,26 @@ async def hr(
         consumers_enabled=False,
         publisher_interval=0.1,
         approval_sweep_interval=0,  # tests run the sweep themselves
+        sweep_interval=0,
     )
-    app = create_app(settings, verifier=minter.verifier(), clock=lambda: NOW)
+    clock = [NOW]
+    app = create_app(settings, verifier=minter.verifier(), clock=lambda: clock[0])
     fake = HrWorkflow()
+    platform = Platform(fake)
     async with app.router.lifespan_context(app):
         runtime = app.state.runtime
         real = runtime.client
-        workflow = fake.client()
+        # workflow (and, for recruitment and contracts, org and the platform inbox)
+        workflow = ServiceClient(
+            "http://gateway", "test-client", "secret", transport=platform.transport()
+        )
         runtime.client = workflow
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         try:
             async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                yield HrService(app, client, minter, database_url, fake)
+                yield HrService(
+                    app, client, minter, database_url, fake, platform=platform, clock=clock
+                )
         finally:
             runtime.client = real
             await workflow.aclose()

@@ -2,6 +2,13 @@
 
 from fastapi import APIRouter
 
-from services.hr.api import calendars, leave
+from services.hr.api import calendars, interviews, labour_contracts, leave, onboarding, recruitment
 
-ROUTERS: list[APIRouter] = [calendars.router, leave.router]
+ROUTERS: list[APIRouter] = [
+    calendars.router,
+    leave.router,
+    recruitment.router,
+    interviews.router,
+    onboarding.router,
+    labour_contracts.router,
+]

@@ -5,10 +5,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from services.hr.domain.people_access import Viewer, viewer_of
 from shared.contracts.principal import Principal
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.errors import Forbidden
-from shared.kit.routing import runtime_of
+from shared.kit.routing import SessionDep, runtime_of
 from shared.kit.service_client import ServiceClient
 
 
@@ -32,3 +33,11 @@ async def hr_staff(principal: CurrentPrincipal) -> Principal:
 HrStaff = Annotated[Principal, Depends(hr_staff)]
 WorkflowClient = Annotated[ServiceClient, Depends(workflow_client)]
 Today = Annotated[date, Depends(today_of)]
+
+
+async def viewer_of_request(session: SessionDep, principal: CurrentPrincipal) -> Viewer:
+    """The caller as recruitment's and contracts' visibility rules see them."""
+    return await viewer_of(session, principal)
+
+
+ViewerDep = Annotated[Viewer, Depends(viewer_of_request)]

@@ -184,3 +184,11 @@ class LeaveRequest(
         CheckConstraint("end_date >= start_date", name="dates_in_order"),
         CheckConstraint("days > 0", name="days_positive"),
     )
+
+
+# every area's models (after Base, which they import)
+# ruff: noqa: E402
+from services.hr.db import (
+    people,  # noqa: F401
+    settlements,  # noqa: F401
+)
