@@ -227,6 +227,13 @@ class StocktakeCancelled(StocktakeEvent):
 # ---- facilities ----------------------------------------------------------------------------
 
 
+@event_contract("logistics.facility_policy.updated")
+class FacilityPolicyUpdated(EventPayload):
+    """Logistics changed the days a resolved repair waits for its confirmation."""
+
+    repair_auto_close_days: int
+
+
 class SpaceEvent(EventPayload):
     """A space as it is after the change."""
 
