@@ -34,14 +34,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from services.finance.db.ledger import (
     AccountBalance,
     CashFlowBalance,
     JournalEntry,
     JournalLine,
-    Period,
 )
 from services.finance.domain import accounts, periods
 from services.finance.domain.ledger_balances import (
@@ -54,7 +52,7 @@ from services.finance.domain.ledger_balances import (
 )
 from shared.contracts.finance_events import JournalEntryPosted, JournalEntryReversed, PostedLine
 from shared.kit.db import utcnow
-from shared.kit.errors import Conflict, DomainError, Unprocessable, not_found
+from shared.kit.errors import Conflict, DomainError, PreconditionFailed, Unprocessable, not_found
 from shared.kit.outbox import record_event
 
 __all__ = [
@@ -286,32 +284,38 @@ async def _add_balances(
             item[1] += line.credit
     dialect = session.get_bind().dialect.name
     insert_of: Any = pg_insert if dialect == "postgresql" else sqlite_insert
-    balances = AccountBalance.__table__
-    for (code, department), (debit, credit) in sorted(
-        by_account.items(), key=lambda kv: (kv[0][0], str(kv[0][1] or ""))
-    ):
-        statement = insert_of(balances).values(
-            account_code=code,
-            year=year,
-            month=month,
-            department_id=department,
-            department_key=str(department) if department else "",
-            debit=debit,
-            credit=credit,
+    balances = cast(Table, AccountBalance.__table__)
+    rows = [
+        {
+            "account_code": code,
+            "year": year,
+            "month": month,
+            "department_id": department,
+            "department_key": str(department) if department else "",
+            "debit": debit,
+            "credit": credit,
+        }
+        for (code, department), (debit, credit) in sorted(
+            by_account.items(), key=lambda kv: (kv[0][0], str(kv[0][1] or ""))
         )
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["account_code", "year", "month", "department_key"],
-                set_={
-                    "debit": balances.c.debit + statement.excluded.debit,
-                    "credit": balances.c.credit + statement.excluded.credit,
-                },
-            )
+    ]
+    statement = insert_of(balances).values(rows)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["account_code", "year", "month", "department_key"],
+            set_={
+                "debit": balances.c.debit + statement.excluded.debit,
+                "credit": balances.c.credit + statement.excluded.credit,
+            },
         )
-    cash = CashFlowBalance.__table__
-    for code, (debit, credit) in sorted(by_item.items()):
+    )
+    if by_item:
+        cash = cast(Table, CashFlowBalance.__table__)
         statement = insert_of(cash).values(
-            item_code=code, year=year, month=month, debit=debit, credit=credit
+            [
+                {"item_code": code, "year": year, "month": month, "debit": d, "credit": c}
+                for code, (d, c) in sorted(by_item.items())
+            ]
         )
         await session.execute(
             statement.on_conflict_do_update(
@@ -324,25 +328,15 @@ async def _add_balances(
         )
 
 
-async def _take_voucher(session: AsyncSession, period: Period) -> int:
-    """The period's next voucher number (its row is locked by the caller)."""
-    seq = period.last_voucher + 1
-    table = cast(Table, Period.__table__)
-    await session.execute(table.update().where(table.c.id == period.id).values(last_voucher=seq))
-    set_committed_value(period, "last_voucher", seq)
-    return seq
-
-
 async def _post(
     session: AsyncSession,
     entry: JournalEntry,
     lines: Sequence[Line],
     total: Decimal,
-    period: Period,
+    seq: int,
     actor: str | None,
 ) -> JournalEntry:
-    """Mark a written draft posted (its period locked and open, its lines checked)."""
-    seq = await _take_voucher(session, period)
+    """Mark a written draft posted with voucher ``seq`` (taken, its lines checked)."""
     entry.status = "posted"
     entry.voucher_seq = seq
     entry.voucher_number = voucher_number(entry.year, entry.month, seq)
@@ -402,8 +396,7 @@ async def post_entry(
     check_source(source)
     checked, total = check_lines(lines)
     await check_accounts(session, checked)
-    period = await periods.locked_for(session, entry_date)
-    periods.refuse_closed(period, "nothing more is posted into it")
+    seq = await periods.take_voucher(session, entry_date.year, entry_date.month)
     entry = JournalEntry(
         entry_date=entry_date,
         year=entry_date.year,
@@ -419,7 +412,7 @@ async def post_entry(
     session.add(entry)
     session.add_all(_line_rows(entry, checked))
     await _flush(session)
-    return await _post(session, entry, checked, total, period, actor)
+    return await _post(session, entry, checked, total, seq, actor)
 
 
 async def create_draft(
@@ -436,7 +429,7 @@ async def create_draft(
     places) and for balance and accounts when it is posted. Refused in a closed period."""
     check_source(source)
     _shape(lines)
-    period = await periods.locked_for(session, entry_date)
+    period = await periods.shared(session, entry_date.year, entry_date.month)
     periods.refuse_closed(period, "no entry is written into it")
     entry = JournalEntry(
         entry_date=entry_date,
@@ -489,12 +482,12 @@ async def update_draft(
 ) -> JournalEntry:
     """Change a draft (its date, memo, source id, or all its lines at once)."""
     refuse_posted(entry)
-    old = await periods.locked(session, entry.year, entry.month)
+    old = await periods.shared(session, entry.year, entry.month)
     entry = await get_entry(session, entry.id, lock=True)
     refuse_posted(entry)
     periods.refuse_closed(old, "its drafts do not change")
     if entry_date is not None and (entry_date.year, entry_date.month) != (entry.year, entry.month):
-        new = await periods.locked_for(session, entry_date)
+        new = await periods.shared(session, entry_date.year, entry_date.month)
         periods.refuse_closed(new, "no entry is moved into it")
     if lines is not None:
         _shape(lines)
@@ -516,7 +509,7 @@ async def update_draft(
 async def delete_draft(session: AsyncSession, entry: JournalEntry) -> None:
     """Remove a draft and its lines."""
     refuse_posted(entry)
-    period = await periods.locked(session, entry.year, entry.month)
+    period = await periods.shared(session, entry.year, entry.month)
     periods.refuse_closed(period, "its drafts do not change")
     await session.delete(entry)
     await _flush(session)
@@ -525,18 +518,23 @@ async def delete_draft(session: AsyncSession, entry: JournalEntry) -> None:
 async def post_draft(
     session: AsyncSession, entry: JournalEntry, *, actor: str | None
 ) -> JournalEntry:
-    """Post a draft: the same checks and effects as :func:`post_entry`. The period is locked
-    first, then the entry re-read, so what is posted is what a concurrent edit left."""
+    """Post a draft: the same checks and effects as :func:`post_entry`. The voucher number is
+    taken first (which locks the period), then the entry re-read under its own lock, so what
+    is posted is what a concurrent edit left."""
     refuse_posted(entry)
-    period = await periods.locked(session, entry.year, entry.month)
-    entry = await get_entry(session, entry.id, lock=True)
-    refuse_posted(entry)  # posted meanwhile by someone else
-    if (entry.year, entry.month) != (period.year, period.month):  # moved meanwhile
-        period = await periods.locked(session, entry.year, entry.month)
+    year, month = entry.year, entry.month
     checked, total = check_lines([_as_line(row) for row in entry.lines])
     await check_accounts(session, checked)
-    periods.refuse_closed(period, "nothing more is posted into it")
-    return await _post(session, entry, checked, total, period, actor)
+    seq = await periods.take_voucher(session, year, month)
+    entry = await get_entry(session, entry.id, lock=True)
+    refuse_posted(entry)  # posted meanwhile by someone else
+    lines = [_as_line(row) for row in entry.lines]
+    if (entry.year, entry.month) != (year, month) or lines != checked:
+        raise PreconditionFailed(
+            "the draft changed while it was being posted; read it again and retry",
+            code="precondition_failed",
+        )
+    return await _post(session, entry, checked, total, seq, actor)
 
 
 async def reverse_entry(

@@ -7,10 +7,9 @@ row first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serializes writers it
 numbers of a month run 1, 2, 3 … without gaps and nothing is posted into a month being closed.
 """
 
-from datetime import date
 from typing import cast
 
-from sqlalchemy import Executable, Table, func, insert, select
+from sqlalchemy import Executable, Table, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,13 +68,11 @@ async def ensure(session: AsyncSession, months: list[tuple[int, int]]) -> None:
         await session.execute(_upsert(session, [_new_row(y, m) for y, m in months]))
 
 
-async def locked(session: AsyncSession, year: int, month: int) -> Period:
-    """The period of a month, created when missing, its row locked until the transaction ends
-    and its attributes read fresh."""
+async def _period(session: AsyncSession, year: int, month: int, *, key_share: bool) -> Period:
     query = (
         select(Period)
         .where(Period.year == year, Period.month == month)
-        .with_for_update()
+        .with_for_update(key_share=key_share)
         .execution_options(populate_existing=True)
     )
     period = await session.scalar(query)
@@ -86,9 +83,36 @@ async def locked(session: AsyncSession, year: int, month: int) -> Period:
     return period
 
 
-async def locked_for(session: AsyncSession, day: date) -> Period:
-    """The locked period ``day`` falls in."""
-    return await locked(session, day.year, day.month)
+async def locked(session: AsyncSession, year: int, month: int) -> Period:
+    """The period of a month, created when missing, its row locked ``FOR UPDATE`` until the
+    transaction ends (closing and reopening: no posting or draft write meanwhile)."""
+    return await _period(session, year, month, key_share=False)
+
+
+async def shared(session: AsyncSession, year: int, month: int) -> Period:
+    """The period of a month, created when missing, locked ``FOR KEY SHARE``: writing a draft
+    keeps the month from being closed meanwhile without holding up postings."""
+    return await _period(session, year, month, key_share=True)
+
+
+async def take_voucher(session: AsyncSession, year: int, month: int) -> int:
+    """The month's next voucher number, taken under the period row's lock (the ``UPDATE``
+    holds it until the transaction ends, so numbers follow commits one by one and a rolled
+    back posting gives its number back). 409 ``period_closed`` for a closed month, and then
+    nothing is changed. The period is created when missing."""
+    table = cast(Table, Period.__table__)
+    take = (
+        update(table)
+        .where(table.c.year == year, table.c.month == month, table.c.status == "open")
+        .values(last_voucher=table.c.last_voucher + 1)
+        .returning(table.c.last_voucher)
+    )
+    seq = (await session.execute(take)).scalar_one_or_none()
+    if seq is None:
+        period = await _period(session, year, month, key_share=True)
+        refuse_closed(period, "nothing more is posted into it")
+        seq = (await session.execute(take)).scalar_one()
+    return int(seq)
 
 
 def refuse_closed(period: Period, what: str) -> None:
