@@ -6,17 +6,23 @@ figures without a database and the API tests can post the same entries through t
 The hand calculation of every statement figure is in ``EXPECTED``.
 """
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
+from services.finance.domain import ledger
 from services.finance.domain.statements import (
     AccountInfo,
     LedgerFigures,
     MonthRange,
     Movement,
 )
+
+if TYPE_CHECKING:
+    from tests.finance.conftest import FinanceService
 
 D = Decimal
 
@@ -27,6 +33,7 @@ class HandLine:
     debit: Decimal = Decimal(0)
     credit: Decimal = Decimal(0)
     item: str | None = None
+    department_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -37,12 +44,16 @@ class HandEntry:
     source: str = "manual"
 
 
-def dr(account: str, amount: str, item: str | None = None) -> HandLine:
-    return HandLine(account, debit=D(amount), item=item)
+def dr(
+    account: str, amount: str, item: str | None = None, *, department_id: uuid.UUID | None = None
+) -> HandLine:
+    return HandLine(account, debit=D(amount), item=item, department_id=department_id)
 
 
-def cr(account: str, amount: str, item: str | None = None) -> HandLine:
-    return HandLine(account, credit=D(amount), item=item)
+def cr(
+    account: str, amount: str, item: str | None = None, *, department_id: uuid.UUID | None = None
+) -> HandLine:
+    return HandLine(account, credit=D(amount), item=item, department_id=department_id)
 
 
 # The ledger's cash-flow item codes (seeded by services/finance/seed/ledger.py).
@@ -242,3 +253,53 @@ def figures_of(
         closing_entries=closing,
         cash_flows=flows,
     )
+
+
+async def post_hand_entries(service: "FinanceService", entries: Iterable[HandEntry]) -> None:
+    """Post the entries through the ledger's ``post_entry``, one transaction each."""
+    for entry in entries:
+        async with service.app.state.runtime.transaction() as session:
+            await ledger.post_entry(
+                session,
+                entry_date=entry.day,
+                memo=entry.memo,
+                lines=[
+                    ledger.Line(
+                        account=line.account,
+                        debit=line.debit,
+                        credit=line.credit,
+                        cash_flow_item=line.item,
+                        department_id=line.department_id,
+                    )
+                    for line in entry.lines
+                ],
+                source=entry.source,
+                source_id=None,
+                actor="tester",
+            )
+
+
+def by_code(statement: dict[str, Any]) -> dict[str, Decimal | None]:
+    """A statement answer's amounts by line code."""
+    return {
+        line["code"]: None if line["amount"] is None else Decimal(line["amount"])
+        for line in statement["lines"]
+    }
+
+
+async def close_month(service: "FinanceService", year: int, month: int) -> dict[str, Any]:
+    """Close a month through the API (its year opened first; with the If-Match the close asks
+    for)."""
+    path = f"/api/v1/finance/periods/{year:04d}-{month:02d}"
+    headers = service.staff()
+    opened = await service.client.post(
+        "/api/v1/finance/periods", json={"year": year}, headers=headers
+    )
+    assert opened.status_code == 201, opened.text
+    read = await service.client.get(path, headers=headers)
+    assert read.status_code == 200, read.text
+    closed = await service.client.post(
+        f"{path}/close", headers={**headers, "If-Match": read.headers["ETag"]}
+    )
+    assert closed.status_code == 200, closed.text
+    return dict(closed.json())

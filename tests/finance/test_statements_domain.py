@@ -351,8 +351,8 @@ def balanced_entries(draw: st.DrawFn) -> list[HandEntry]:
         day = date(2026, draw(st.integers(1, 12)), draw(st.integers(1, 28)))
         lines = []
         debits = draw(st.lists(st.integers(1, 10**8), min_size=1, max_size=3))
-        credits_count = draw(st.integers(1, 3))
         total = sum(debits)
+        credits_count = draw(st.integers(1, min(3, total)))
         cuts = sorted(draw(st.lists(st.integers(1, max(total - 1, 1)), min_size=credits_count - 1, max_size=credits_count - 1, unique=True)))  # fmt: skip
         credits = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True) if b > a]
         for cents, side in [(c, "d") for c in debits] + [(c, "c") for c in credits]:

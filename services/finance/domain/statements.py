@@ -108,12 +108,13 @@ class MonthRange:
 
 
 MIN_YEAR, MAX_YEAR = 1900, 9998
-PERIOD_INVALID = "statement_period_invalid"
 
 
 def _year(year: int) -> int:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise Unprocessable(f"year must be between {MIN_YEAR} and {MAX_YEAR}", code=PERIOD_INVALID)
+        raise Unprocessable(
+            f"year must be between {MIN_YEAR} and {MAX_YEAR}", code="statement_period_invalid"
+        )
     return year
 
 
@@ -136,41 +137,43 @@ def resolve_range(
         if year is not None or month is not None or quarter is not None:
             raise Unprocessable(
                 "give either from and to, or year (with month or quarter), not both",
-                code=PERIOD_INVALID,
+                code="statement_period_invalid",
             )
         if start is None or end is None:
-            raise Unprocessable("a date range needs both from and to", code=PERIOD_INVALID)
+            raise Unprocessable(
+                "a date range needs both from and to", code="statement_period_invalid"
+            )
         if start.day != 1:
             raise Unprocessable(
                 "from must be the first day of a month (statements are built from monthly "
                 "balances)",
-                code=PERIOD_INVALID,
+                code="statement_period_invalid",
             )
         if end != Month(end.year, end.month).last_day():
             raise Unprocessable(
                 "to must be the last day of a month (statements are built from monthly balances)",
-                code=PERIOD_INVALID,
+                code="statement_period_invalid",
             )
         if end < start:
-            raise Unprocessable("to is before from", code=PERIOD_INVALID)
+            raise Unprocessable("to is before from", code="statement_period_invalid")
         _year(start.year)
         _year(end.year)
         return MonthRange(Month(start.year, start.month), Month(end.year, end.month))
     if year is None:
         raise Unprocessable(
             "say which period: ?year=, ?year=&month=, ?year=&quarter= or ?from=&to=",
-            code=PERIOD_INVALID,
+            code="statement_period_invalid",
         )
     _year(year)
     if month is not None and quarter is not None:
-        raise Unprocessable("give month or quarter, not both", code=PERIOD_INVALID)
+        raise Unprocessable("give month or quarter, not both", code="statement_period_invalid")
     if month is not None:
         if not 1 <= month <= 12:
-            raise Unprocessable("month must be 1 to 12", code=PERIOD_INVALID)
+            raise Unprocessable("month must be 1 to 12", code="statement_period_invalid")
         return MonthRange(Month(year, month), Month(year, month))
     if quarter is not None:
         if not 1 <= quarter <= 4:
-            raise Unprocessable("quarter must be 1 to 4", code=PERIOD_INVALID)
+            raise Unprocessable("quarter must be 1 to 4", code="statement_period_invalid")
         return MonthRange(Month(year, quarter * 3 - 2), Month(year, quarter * 3))
     return MonthRange(Month(year, 1), Month(year, 12))
 

@@ -8,7 +8,9 @@ each line are ``finance-reference.md``'s defaults; finance changes them with
 
 A term is written ``"1122"`` (the account and its sub-accounts), ``"-6602.05"`` (taken away),
 ``"category:profit_and_loss"``, ``"item:<cash-flow item code>"``, ``"opening:1001"`` (balance
-at the start of the range) or, in a total, ``"+line_code"`` / ``"-line_code"``.
+at the start of the range) or, in a total, ``"+line_code"`` / ``"-line_code"``. Positions run
+1xxxx for the balance sheet, 2xxxx the income statement, 3xxxx the cash-flow statement, ten
+apart, so that one ordering lists every statement in turn.
 """
 
 from sqlalchemy import select
@@ -243,14 +245,14 @@ async def load(session: AsyncSession, *, demo: bool) -> None:
     items = list((await session.scalars(select(CashFlowItem))).all())
     by_name = _item_codes_by_name(items)
     by_code = {item.code for item in items}
-    for statement in _ROWS:
-        for position, line in enumerate(default_lines(statement), start=1):
+    for block, statement in enumerate(_ROWS, start=1):
+        for order, line in enumerate(default_lines(statement), start=1):
             if (statement, line.code) in existing:
                 continue
             row = StatementLine(
                 statement=statement,
                 code=line.code,
-                position=position * 10,
+                position=block * 10000 + order * 10,
                 name=line.name,
                 name_en=line.name_en,
                 kind=line.kind,
