@@ -2,8 +2,6 @@
 candidates (duplicates refused), the pipeline's order, interview rounds with scorecards hidden
 until submitted, the background check before an offer, and offers within and above the pay band."""
 
-import uuid
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -12,123 +10,7 @@ from services.hr.domain.hiring import PLAN_SAGA
 from services.hr.domain.offers import OFFER_SAGA
 from shared.kit.consumer import apply_event
 from tests.hr.conftest import Company, HrService
-from tests.hr.people_helpers import API, later, ok
-
-SCORES = [{"criterion": "系统设计", "score": 4}, {"criterion": "沟通", "score": 5}]
-
-
-@dataclass
-class Hiring:
-    hr: HrService
-    company: Company
-    plan: dict[str, Any]
-    posting: dict[str, Any]
-
-    @property
-    def head(self) -> dict[str, str]:
-        return self.hr.employee(self.company.rnd_head, username="head")
-
-    async def candidate(self, name: str, email: str, phone: str | None = None) -> dict[str, Any]:
-        return ok(
-            await self.hr.client.post(
-                f"{API}/candidates",
-                json={"name": name, "email": email, "phone": phone, "source_channel": "job_board"},
-                headers=self.hr.hr(),
-            ),
-            201,
-        )
-
-    async def apply(self, candidate: dict[str, Any]) -> dict[str, Any]:
-        return ok(
-            await self.hr.client.post(
-                f"{API}/applications",
-                json={"candidate_id": candidate["id"], "job_posting_id": self.posting["id"]},
-                headers=self.hr.hr(),
-            ),
-            201,
-        )
-
-    async def move(self, application: dict[str, Any], stage: str, **more: Any) -> Any:
-        return await self.hr.client.post(
-            f"{API}/applications/{application['id']}/stage",
-            json={"stage": stage, **more},
-            headers=self.hr.hr(),
-        )
-
-    async def to_interviewing(self, application: dict[str, Any]) -> None:
-        for stage in ("screening", "shortlisted", "interviewing"):
-            ok(await self.move(application, stage))
-
-    async def interview(
-        self, application: dict[str, Any], round_name: str, *interviewers: uuid.UUID
-    ) -> dict[str, Any]:
-        return ok(
-            await self.hr.client.post(
-                f"{API}/interviews",
-                json={
-                    "application_id": application["id"],
-                    "round": round_name,
-                    "scheduled_at": later(),
-                    "interviewer_ids": [str(i) for i in interviewers],
-                },
-                headers=self.hr.hr(),
-            ),
-            201,
-        )
-
-    async def check(self, application: dict[str, Any], result: str = "passed") -> None:
-        ok(
-            await self.hr.client.post(
-                f"{API}/applications/{application['id']}/background-checks",
-                json={"checker": "诚信背调", "result": result, "checked_on": "2025-06-10"},
-                headers=self.hr.hr(),
-            ),
-            201,
-        )
-
-    async def offer(self, application: dict[str, Any], salary: str = "26000.00") -> Any:
-        return await self.hr.client.post(
-            f"{API}/offers",
-            json={
-                "application_id": application["id"],
-                "grade": "P5",
-                "salary": salary,
-                "start_date": "2025-07-01",
-                "probation_months": 3,
-            },
-            headers=self.hr.hr(),
-        )
-
-
-async def approved_plan(hr: HrService, company: Company, **more: Any) -> dict[str, Any]:
-    """The RND head asks for two engineers; workflow approves."""
-    created = ok(
-        await hr.client.post(
-            f"{API}/hiring-plans",
-            json={
-                "department_id": str(hr.departments["RND"]),
-                "position": "高级后端工程师",
-                "grade": "P5",
-                "headcount": 2,
-                "reason": "新产品线",
-                "channels": ["job_board", "referral"],
-                **more,
-            },
-            headers=hr.employee(company.rnd_head, username="head"),
-        ),
-        201,
-    )
-    assert created["status"] == "pending"
-    assert created["workflow_instance_id"]
-    assert created["requester_employee_id"] == str(company.rnd_head)
-    [started] = [b for b in hr.workflow.started() if b["subject"]["type"] == "hiring_plan"]
-    assert started["definition_key"] == "hiring"
-    assert await hr.conclude(
-        PLAN_SAGA, "workflow-outcomes-hiring", "hiring_plan", created["id"], "approved"
-    )
-    plan = ok(await hr.client.get(f"{API}/hiring-plans/{created['id']}", headers=hr.hr()))
-    assert plan["status"] == "approved"
-    return plan
+from tests.hr.people_helpers import API, SCORES, Hiring, approved_plan, later, ok
 
 
 @pytest.fixture
