@@ -87,16 +87,15 @@ async def carry_forward(session: AsyncSession, *, year: int, actor: str | None) 
     rows = await session.execute(
         select(
             AccountBalance.account_code,
-            AccountBalance.department_key,
-            func.min(AccountBalance.department_id),
+            AccountBalance.department_id,
             func.sum(AccountBalance.debit - AccountBalance.credit),
         )
         .where(AccountBalance.account_code.in_(profit_and_loss), AccountBalance.year <= year)
-        .group_by(AccountBalance.account_code, AccountBalance.department_key)
+        .group_by(AccountBalance.account_code, AccountBalance.department_id)
     )
     balances = {
         (code, department): Decimal(balance or 0).quantize(ZERO)
-        for code, _key, department, balance in rows
+        for code, department, balance in rows
     }
     lines, profit = closing_lines(balances)
     closing_day = date(year, 12, 31)
