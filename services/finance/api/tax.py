@@ -16,11 +16,11 @@ from services.finance.domain import tax
 from services.finance.domain.posting_access import FinanceReader, FinanceStaff
 from services.finance.domain.tax_calendar import FilingStatus
 from services.finance.schemas.tax import (
-    CalendarCreate,
-    CalendarRead,
     FilingExtend,
     FilingFile,
     FilingPay,
+    TaxCalendarCreate,
+    TaxCalendarRead,
     TaxFilingRead,
     TaxRegistrationCreate,
     TaxRegistrationRead,
@@ -187,19 +187,19 @@ async def update_tax_registration(
 
 @router.post(
     "/tax-filings/calendar",
-    response_model=CalendarRead,
+    response_model=TaxCalendarRead,
     summary="Generate a year's filing calendar",
     responses=STAFF_ONLY,
 )
 async def generate_tax_calendar(
-    payload: CalendarCreate, session: SessionDep, _staff: FinanceStaff
-) -> CalendarRead:
+    payload: TaxCalendarCreate, session: SessionDep, _staff: FinanceStaff
+) -> TaxCalendarRead:
     """Make sure the year's filings exist for every registered tax, with their statutory due
     dates moved to the next working day (safe to repeat: existing filings are kept, their
     statutory dates brought up to date). The service also keeps the current year's calendar
     by itself."""
     result = await tax.generate_calendar(session, payload.year)
-    return CalendarRead(
+    return TaxCalendarRead(
         year=result.year, created=result.created, moved=result.moved, filings=result.filings
     )
 

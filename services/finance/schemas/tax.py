@@ -138,7 +138,7 @@ class TaxRegistrationRead(BaseModel):
     updated_at: datetime
 
 
-class CalendarCreate(BaseModel):
+class TaxCalendarCreate(BaseModel):
     """The year whose filing calendar to generate."""
 
     model_config = examples({"year": 2026})
@@ -146,7 +146,7 @@ class CalendarCreate(BaseModel):
     year: int = Field(ge=2000, le=2100)
 
 
-class CalendarRead(BaseModel):
+class TaxCalendarRead(BaseModel):
     """What generating a year's calendar did."""
 
     model_config = ConfigDict(
