@@ -1,16 +1,19 @@
 """The cash plan: expected receipts and payments per week or month, on the ledger's opening cash."""
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from services.finance.db.spending import SpendingRequest
 from services.finance.domain.cash_plan import Expected, periods, plan
 from services.finance.domain.ledger import Line
 from tests.finance.conftest import API, FinanceService
 from tests.finance.ledger_helpers import post_direct
 from tests.finance.receivables_helpers import (
     CUSTOMER,
+    OFFICE,
     SUPPLIER,
     create_invoice,
     issued_invoice,
@@ -109,22 +112,43 @@ async def test_the_plan_of_open_invoices_on_the_ledgers_cash(finance: FinanceSer
         assert Decimal(period["net"]) == Decimal(period["receipts"]) - Decimal(period["payments"])
 
 
-async def test_the_plan_says_whether_it_includes_approved_spending(finance: FinanceService) -> None:
+async def test_approved_spending_not_yet_posted_is_a_planned_payment(
+    finance: FinanceService,
+) -> None:
+    async with finance.app.state.runtime.transaction() as session:
+        for status, expected in [
+            ("approved", date(2026, 3, 2)),  # overdue on 03-09: in the first week
+            ("approved", date(2026, 3, 18)),
+            ("submitted", date(2026, 3, 18)),  # not approved yet
+            ("closed", date(2026, 3, 18)),  # posted already
+        ]:
+            session.add(
+                SpendingRequest(
+                    requester_id=uuid.uuid4(),
+                    department_id=uuid.uuid4(),
+                    account_code=OFFICE,
+                    amount=Decimal("800.00"),
+                    purpose="采购显示器",
+                    expected_date=expected,
+                    year=2026,
+                    status=status,
+                )
+            )
     answer = await finance.client.get(
         f"{API}/cash-plan",
-        params={"from": "2026-03-01", "to": "2026-03-31", "granularity": "week"},
+        params={"from": "2026-03-09", "to": "2026-03-31", "granularity": "week"},
         headers=finance.staff(),
     )
+    assert answer.status_code == 200, answer.text
     cash = answer.json()
-    assert [p["start"] for p in cash["periods"]] == [
-        "2026-03-01",
-        "2026-03-02",
-        "2026-03-09",
-        "2026-03-16",
-        "2026-03-23",
-        "2026-03-30",
+    assert [(p["start"], p["payments_spending"]) for p in cash["periods"]] == [
+        ("2026-03-09", "800.00"),
+        ("2026-03-16", "800.00"),
+        ("2026-03-23", "0.00"),
+        ("2026-03-30", "0.00"),
     ]
-    assert cash["includes_approved_spending"] is (not cash["notes"])
+    assert cash["total_payments"] == "1600.00"
+    assert cash["closing_cash"] == "-1600.00"
 
 
 @pytest.mark.parametrize(

@@ -562,16 +562,11 @@ async def cash_plan(
     granularity: Granularity = "month",
 ) -> CashPlan:
     """Receipts and payments expected per week (Monday to Sunday) or month: open invoices by
-    due date (drafts apart, as scheduled), approved spending, and the cash on the ledger before
+    due date (drafts apart, as scheduled), approved spending requests not yet posted, and the cash on the ledger before
     ``from``. Amounts already overdue are expected in the first period."""
     cash_plan_rules.check_range(start, end)
     items = await cash_plan_rules.invoice_items(session, end)
-    spending = await cash_plan_rules.spending_items(session, start, end)
-    notes = []
-    if spending is None:
-        notes.append("approved spending is not available yet: the plan covers invoices only")
-    else:
-        items += spending
+    items += await cash_plan_rules.spending_items(session, end)
     opening = await cash_plan_rules.opening_cash(session, start)
     result = cash_plan_rules.plan(start, end, granularity, items)
     rows = []
@@ -594,8 +589,6 @@ async def cash_plan(
         end=end,
         granularity=granularity,
         opening_cash=opening,
-        includes_approved_spending=spending is not None,
-        notes=notes,
         periods=rows,
         total_receipts=sum((p.receipts for p in result), Decimal("0.00")),
         total_payments=sum((p.payments for p in result), Decimal("0.00")),

@@ -4,7 +4,6 @@ date) and approved spending, on top of the cash the ledger holds before the plan
 Amounts already overdue on the first day are expected in the first period (they are owed now).
 """
 
-import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -17,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.finance.db.ledger import AccountBalance, JournalEntry, JournalLine
 from services.finance.db.receivables import Invoice
 from services.finance.domain.invoices_math import ZERO
+from services.finance.domain.spending import approved_spending
 from shared.kit.errors import Unprocessable
 
 CATEGORIES = (
@@ -118,21 +118,9 @@ async def invoice_items(session: AsyncSession, end: date) -> list[Expected]:
     return result
 
 
-def spending_source() -> Any | None:
-    """F4's ``approved_spending(session, start=, end=)``, when the spending area provides it."""
-    try:
-        module = importlib.import_module("services.finance.domain.spending")
-    except ImportError:
-        return None
-    return getattr(module, "approved_spending", None)
-
-
-async def spending_items(session: AsyncSession, start: date, end: date) -> list[Expected] | None:
-    """Approved spending not yet posted, expected within the plan (None when not available)."""
-    source = spending_source()
-    if source is None:
-        return None
-    rows = await source(session, start=start, end=end)
+async def spending_items(session: AsyncSession, end: date) -> list[Expected]:
+    """Approved spending requests not yet posted, expected by ``end`` (overdue ones too)."""
+    rows = await approved_spending(session, start=date.min, end=end)
     return [Expected(on, Decimal(amount), "payments_spending") for on, amount, _ in rows]
 
 

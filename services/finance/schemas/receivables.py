@@ -520,7 +520,9 @@ class CashPlanPeriod(BaseModel):
     )
     payments_invoiced: Money = Field(description="Still owed on booked payables due then.")
     payments_scheduled: Money = Field(description="Draft payables due then.")
-    payments_spending: Money = Field(description="Approved spending expected then.")
+    payments_spending: Money = Field(
+        description="Approved spending requests not yet posted, expected then."
+    )
     receipts: Money
     payments: Money
     net: Money
@@ -534,8 +536,6 @@ class CashPlan(BaseModel):
             "end": "2026-03-31",
             "granularity": "month",
             "opening_cash": "100000.00",
-            "includes_approved_spending": True,
-            "notes": [],
             "periods": [PLAN_PERIOD_EXAMPLE],
             "total_receipts": "40200.00",
             "total_payments": "2260.00",
@@ -549,8 +549,6 @@ class CashPlan(BaseModel):
     opening_cash: Money = Field(
         description="Cash and bank (1001, 1002, 1012) on the ledger before `start`."
     )
-    includes_approved_spending: bool
-    notes: list[str]
     periods: list[CashPlanPeriod]
     total_receipts: Money
     total_payments: Money
