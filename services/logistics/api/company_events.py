@@ -1,7 +1,7 @@
 """HTTP routes of logistics: company events, their sign-ups and attendance."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query, Request, Response
 from sqlalchemy import select
@@ -28,7 +28,9 @@ from shared.kit.pagination import PageParamsDep, paginate
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/logistics", tags=["logistics: company events"])
-STAFF_403 = {403: {"description": "Not logistics staff (`logistics_only`)."}}
+STAFF_403: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Not logistics staff (`logistics_only`)."}
+}
 
 
 def _read(event: CompanyEvent, taken: int, waiting: int) -> CompanyEventRead:

@@ -49,7 +49,9 @@ from shared.kit.routing import SessionDep, runtime_of, service_router
 router = service_router(prefix="/api/v1/logistics", tags=["logistics: meetings"])
 
 Person = Annotated[str | None, Query(max_length=36, description="`me` or an employee id.")]
-STAFF_403 = {403: {"description": "Not logistics staff (`logistics_only`)."}}
+STAFF_403: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Not logistics staff (`logistics_only`)."}
+}
 BOOKING_ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Booking for someone else without being logistics (`logistics_only`)."},
     409: {"description": "The room is booked then (`room_booked`, with the conflicts)."},
@@ -332,7 +334,7 @@ def _read(meeting: Meeting, attendees: list[MeetingAttendee]) -> MeetingRead:
         organizer_employee_id=meeting.organizer_employee_id,
         title=meeting.title,
         agenda=meeting.agenda,
-        materials=meeting.materials,  # type: ignore[arg-type]
+        materials=meeting.materials,
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
         room_id=meeting.room_id,
@@ -417,8 +419,8 @@ async def list_meetings(
         .order_by(MeetingAttendee.created_at, MeetingAttendee.id)
     )
     by_meeting: dict[uuid.UUID, list[MeetingAttendee]] = {i: [] for i in ids}
-    for attendee in rows.all():
-        by_meeting[attendee.meeting_id].append(attendee)
+    for row in rows.all():
+        by_meeting[row.meeting_id].append(row)
     return Page[MeetingRead](
         items=[_read(m, by_meeting[m.id]) for m in page.items],
         next_cursor=page.next_cursor,

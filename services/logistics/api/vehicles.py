@@ -1,7 +1,7 @@
 """HTTP routes of logistics: the fleet, vehicle requests and their dispatch, trips, maintenance."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query, Request, Response
 from sqlalchemy import select
@@ -43,7 +43,9 @@ from shared.kit.pagination import PageParamsDep, paginate
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/logistics", tags=["logistics: vehicles"])
-STAFF_403 = {403: {"description": "Not logistics staff (`logistics_only`)."}}
+STAFF_403: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Not logistics staff (`logistics_only`)."}
+}
 
 
 # ---- the fleet --------------------------------------------------------------------------
@@ -113,8 +115,7 @@ async def vehicles_due(
         session, runtime_of(request).today(), within_days, within_km
     )
     return [
-        VehicleDue(vehicle=VehicleRead.model_validate(v), reasons=reasons)  # type: ignore[arg-type]
-        for v, reasons in found
+        VehicleDue(vehicle=VehicleRead.model_validate(v), reasons=reasons) for v, reasons in found
     ]
 
 

@@ -4,7 +4,7 @@ through notices written in the same transaction (:mod:`notices`)."""
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -284,7 +284,11 @@ async def cancel(
 
 
 async def answer(
-    session: AsyncSession, principal: Principal, meeting: Meeting, response: str, now: datetime
+    session: AsyncSession,
+    principal: Principal,
+    meeting: Meeting,
+    response: Literal["accepted", "declined"],
+    now: datetime,
 ) -> MeetingAttendee:
     """An attendee accepts or declines (again changes the answer)."""
     _require_scheduled(meeting)

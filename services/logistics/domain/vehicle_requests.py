@@ -192,10 +192,10 @@ async def dispatch(
     try:
         await session.flush()
     except IntegrityError as exc:  # a concurrent dispatch won the race
-        what = _overlap_of(exc)
-        if what is None:
+        lost = _overlap_of(exc)
+        if lost is None:
             raise
-        raise _booked(what, None) from exc
+        raise _booked(lost, None) from exc
     request.status = "dispatched"
     await session.flush()
     await _event(
@@ -209,11 +209,11 @@ async def dispatch(
 
 
 def _booked(what: str, clash: uuid.UUID | None) -> Conflict:
-    extra = {"dispatch_id": str(clash)} if clash else {}
+    other = str(clash) if clash else None
     detail = f"the {what} is already dispatched at an overlapping time"
     if what == "driver":
-        return Conflict(detail, code="driver_booked", **extra)
-    return Conflict(detail, code="vehicle_booked", **extra)
+        return Conflict(detail, code="driver_booked", dispatch_id=other)
+    return Conflict(detail, code="vehicle_booked", dispatch_id=other)
 
 
 # ---- the approval, on the kit saga --------------------------------------------------------

@@ -35,7 +35,6 @@ CODES: tuple[ProblemCode, ...] = (
     ),
     P("availability_window_too_long", 422, "an availability search over more than 31 days"),
     P("unknown_room", 422, "booking a room that does not exist or is out of use"),
-    P("no_employee", 422, "an account not linked to an employee acting for itself (`me`)"),
 )
 
 __all__ = ["CODES", "P"]
