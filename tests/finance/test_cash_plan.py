@@ -42,6 +42,14 @@ def test_months_are_calendar_months_across_a_year_end() -> None:
     ]
 
 
+def test_the_last_days_of_the_calendar_are_planned_too() -> None:
+    assert [(p.start, p.end) for p in periods(date(9999, 12, 20), date.max, "week")] == [
+        (date(9999, 12, 20), date(9999, 12, 26)),
+        (date(9999, 12, 27), date(9999, 12, 31)),
+    ]
+    assert len(periods(date(9999, 1, 1), date.max, "month")) == 12
+
+
 def test_one_day_is_one_period() -> None:
     assert len(periods(date(2026, 2, 28), date(2026, 2, 28), "month")) == 1
 

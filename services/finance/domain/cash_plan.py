@@ -4,6 +4,7 @@ date) and approved spending, on top of the cash the ledger holds before the plan
 Amounts already overdue on the first day are expected in the first period (they are owed now).
 """
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -76,16 +77,16 @@ def periods(start: date, end: date, granularity: str) -> list[PlanPeriod]:
     """Calendar weeks (Monday to Sunday) or months covering the range, cut to it."""
     result = []
     cursor = start
-    while cursor <= end:
+    while True:
         if granularity == "week":
-            last = cursor + timedelta(days=6 - cursor.weekday())
+            length = 6 - cursor.weekday()
         else:
-            following = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
-            last = following - timedelta(days=1)
-        last = min(last, end)
+            length = calendar.monthrange(cursor.year, cursor.month)[1] - cursor.day
+        last = end if (end - cursor).days <= length else cursor + timedelta(days=length)
         result.append(PlanPeriod(cursor, last))
+        if last == end:
+            return result
         cursor = last + timedelta(days=1)
-    return result
 
 
 def plan(start: date, end: date, granularity: str, items: Iterable[Expected]) -> list[PlanPeriod]:

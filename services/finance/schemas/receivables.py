@@ -17,6 +17,11 @@ BatchStatus = Literal["pending", "executed", "cancelled"]
 Granularity = Literal["week", "month"]
 VatRate = Literal["0", "0.01", "0.03", "0.05", "0.06", "0.09", "0.13"]
 
+MAX_AMOUNT = Decimal("99999999999.99")
+Amount = Annotated[Money, Field(gt=0, le=MAX_AMOUNT)]
+"""A positive amount a client sends: up to 99,999,999,999.99, so sums of 100 lines with
+their VAT still fit the ledger's columns."""
+
 Rate = Annotated[
     Decimal,
     PlainSerializer(lambda rate: format(rate.normalize(), "f"), return_type=str, when_used="json"),
@@ -52,7 +57,7 @@ class InvoiceLineCreate(BaseModel):
     )
 
     description: str = Field(min_length=1, max_length=500)
-    amount: Money = Field(description="Net amount (excluding VAT), positive.")
+    amount: Amount = Field(description="Net amount (excluding VAT), positive.")
     vat_rate: VatRate = Field(description="The line's VAT rate.")
     account: str | None = Field(
         default=None,
@@ -230,7 +235,7 @@ class AllocationCreate(BaseModel):
     model_config = examples({"invoice_id": INVOICE_ID, "amount": "5000.00"})
 
     invoice_id: uuid.UUID
-    amount: Money = Field(description="The part of the payment that settles this invoice.")
+    amount: Amount = Field(description="The part of the payment that settles this invoice.")
 
 
 class PaymentCreate(BaseModel):
@@ -371,7 +376,7 @@ class MilestoneCreate(BaseModel):
     date: dt.date = Field(
         description="When the milestone falls due: the invoice's issue and due date."
     )
-    amount: Money = Field(description="The amount the contract states, VAT included (含税).")
+    amount: Amount = Field(description="The amount the contract states, VAT included (含税).")
     vat_rate: VatRate
 
 
