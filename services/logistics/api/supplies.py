@@ -38,7 +38,7 @@ from services.logistics.schemas.supplies import (
     CancelBody,
     CollectBody,
     CountsBody,
-    LowStockItem,
+    LowStockSupply,
     PickBody,
     PickupPointCreate,
     PickupPointRead,
@@ -278,12 +278,12 @@ async def list_supplies(
     return Page[SupplyRead](items=items, next_cursor=page.next_cursor, total=page.total)
 
 
-@router.get("/supplies/low-stock", response_model=list[LowStockItem], summary="SKUs to reorder")
+@router.get("/supplies/low-stock", response_model=list[LowStockSupply], summary="SKUs to reorder")
 async def list_low_stock(
     session: SessionDep,
     principal: CurrentPrincipal,
     pickup_point_id: uuid.UUID | None = None,
-) -> list[LowStockItem]:
+) -> list[LowStockSupply]:
     """Active SKUs whose available stock (on hand less reserved) is at or below the reorder
     point, over every pick-up point or at one (logistics staff and auditors)."""
     require_reader(principal, "read low stock")

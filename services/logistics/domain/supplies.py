@@ -18,7 +18,7 @@ from services.logistics.db.supplies import (
 from services.logistics.domain import stock
 from services.logistics.domain.stock import Change
 from services.logistics.schemas.supplies import (
-    LowStockItem,
+    LowStockSupply,
     PickupPointCreate,
     PickupPointUpdate,
     StockMovementCreate,
@@ -262,7 +262,7 @@ async def levels(session: AsyncSession, supply_id: uuid.UUID) -> list[StockLevel
     )
 
 
-async def low_stock(session: AsyncSession, pickup_point_id: uuid.UUID | None) -> list[LowStockItem]:
+async def low_stock(session: AsyncSession, pickup_point_id: uuid.UUID | None) -> list[LowStockSupply]:
     """Active SKUs whose available stock (on hand less reserved; at one pick-up point, or over
     all of them) is at or below the reorder point, the furthest below first."""
     sums = totals()
@@ -280,7 +280,7 @@ async def low_stock(session: AsyncSession, pickup_point_id: uuid.UUID | None) ->
         )
     ).all()
     return [
-        LowStockItem(
+        LowStockSupply(
             supply_id=item.id,
             sku=item.sku,
             name=item.name,

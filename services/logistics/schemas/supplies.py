@@ -263,7 +263,7 @@ class StockLevelRead(Read):
     movements: int
 
 
-class LowStockItem(BaseModel):
+class LowStockSupply(BaseModel):
     """A SKU whose available stock is at or below its reorder point."""
 
     model_config = examples(
