@@ -200,6 +200,41 @@ class BalanceRead(BaseModel):
     version: int
 
 
+class LeaveSettlementRead(BaseModel):
+    """A leaver's annual leave for the year they left, as payroll reads it: ``earned`` = days
+    worked / 365 * the full year's entitlement; ``untaken_days`` = earned - taken, the fraction
+    dropped, never below 0 (days taken beyond it are not clawed back)."""
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "employee_id": EMPLOYEE_ID,
+                    "year": 2026,
+                    "leave_date": "2026-05-31",
+                    "days_worked": 151,
+                    "full_entitlement": 10,
+                    "earned": "4.1370",
+                    "taken": "2.0",
+                    "untaken_days": 2,
+                    "settled_at": "2026-05-31T10:00:00Z",
+                }
+            ]
+        },
+    )
+
+    employee_id: uuid.UUID
+    year: int
+    leave_date: date
+    days_worked: int
+    full_entitlement: int
+    earned: Annotated[Decimal, PlainSerializer(lambda v: f"{v:.4f}", return_type=str)]
+    taken: Days
+    untaken_days: int
+    settled_at: datetime
+
+
 class Allocation(Strict):
     """Run the yearly allocation."""
 

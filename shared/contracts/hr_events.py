@@ -46,3 +46,19 @@ class LeaveRequestCancelled(LeaveRequestEvent):
         description="Why: cancelled before approval, withdrawn, cancelled before it started, "
         "or cancellation approved."
     )
+
+
+@event_contract("hr.leave_balance.settled")
+class LeaveBalanceSettled(EventPayload):
+    """A leaver's annual leave for the year they left, settled for payroll (Art. 12 of the
+    implementing measures for paid annual leave): ``earned`` = days worked / 365 * the full
+    year's entitlement, ``untaken_days`` = earned - taken, the fraction dropped, never below 0."""
+
+    employee_id: uuid.UUID
+    year: int
+    leave_date: date
+    days_worked: int
+    full_entitlement: int
+    earned: str = Field(pattern=r"^\d+\.\d{4}$", description='Exact, e.g. "4.1096".')
+    taken: str = Field(pattern=r"^\d+\.\d$", description='Days taken, e.g. "3.0".')
+    untaken_days: int = Field(ge=0, description="Whole days payroll pays for.")

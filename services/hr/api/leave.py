@@ -8,6 +8,8 @@ from fastapi import Query, Request, Response
 
 from services.hr.api.deps import HrStaff, Today, WorkflowClient
 from services.hr.db.models import LeaveBalance, LeaveRequest
+from services.hr.db.settlements import LeaveSettlement
+from services.hr.domain import allocation
 from services.hr.domain import balances as balance_rules
 from services.hr.domain import leave as leave_rules
 from services.hr.schemas import (
@@ -18,12 +20,13 @@ from services.hr.schemas import (
     BalanceRead,
     LeaveRequestCreate,
     LeaveRequestRead,
+    LeaveSettlementRead,
     LeaveStatus,
 )
 from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.errors import Unprocessable
+from shared.kit.errors import Forbidden, Unprocessable
 from shared.kit.pagination import PageParamsDep, paginate
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
@@ -41,6 +44,26 @@ async def list_balances(
     """Entitled, adjusted, used, pending and remaining days per leave type that uses a balance."""
     target = principal.employee_id if employee_id == "me" else _uuid(employee_id)
     return await balance_rules.visible_balances(session, principal, target, year or today.year)
+
+
+@router.get(
+    "/leave-settlements",
+    response_model=list[LeaveSettlementRead],
+    summary="Leavers' annual leave, settled for payroll",
+    responses={403: {"description": "Only HR, admins and auditors read them (`hr_only`)."}},
+)
+async def list_leave_settlements(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    today: Today,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> list[LeaveSettlement]:
+    """Everyone who left in ``year`` (default: this year): days worked, what they earned of the
+    year's annual leave and the untaken whole days payroll pays for (settled when org's leaving
+    event reached hr)."""
+    if not principal.has_role("hr", "admin", "auditor"):
+        raise Forbidden("only HR, admins and auditors read leave settlements", code="hr_only")
+    return await allocation.settlements(session, year or today.year)
 
 
 def _uuid(value: str) -> uuid.UUID:

@@ -6,14 +6,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.hr.db.models import BalanceAdjustment, Employee, LeaveBalance, LeaveType
-from services.hr.domain import directory
-from services.hr.domain.entitlement import annual_leave_entitlement
+from services.hr.db.models import BalanceAdjustment, LeaveBalance
+from services.hr.domain import allocation, directory
 from shared.contracts.principal import Principal
 from shared.kit.db import utcnow
 from shared.kit.errors import Conflict, Unprocessable, not_found
 
-CURRENT = ("onboarding", "active", "on_leave")
 HALF_DAY = Decimal("0.5")
 REASON_LENGTH = 500
 
@@ -24,38 +22,9 @@ def is_whole_or_half_days(days: Decimal) -> bool:
 
 
 async def allocate(session: AsyncSession, year: int) -> dict[str, int]:
-    """Give every current employee their balances for ``year``: statutory annual leave computed
-    from the work start and hire dates, 0 for other balance types. Running it again changes
-    nothing except correcting an annual entitlement whose inputs changed."""
-    employees = (await session.scalars(select(Employee).where(Employee.status.in_(CURRENT)))).all()
-    kinds = (await session.scalars(select(LeaveType).where(LeaveType.uses_balance.is_(True)))).all()
-    existing = {
-        (b.employee_id, b.leave_type): b
-        for b in (
-            await session.scalars(select(LeaveBalance).where(LeaveBalance.year == year))
-        ).all()
-    }
-    created = updated = 0
-    for employee in employees:
-        for kind in kinds:
-            entitled = Decimal(
-                annual_leave_entitlement(year, employee.hire_date, employee.work_start_date)
-                if kind.code == "annual"
-                else 0
-            )
-            held = existing.get((employee.id, kind.code))
-            if held is None:
-                session.add(
-                    LeaveBalance(
-                        employee_id=employee.id, year=year, leave_type=kind.code, entitled=entitled
-                    )
-                )
-                created += 1
-            elif held.entitled != entitled and held.used + held.pending <= entitled + held.adjusted:
-                held.entitled = entitled
-                updated += 1
-    await session.flush()
-    return {"employees": len(employees), "created": created, "updated": updated}
+    """Give every current employee their balances for ``year`` (idempotent; see
+    :mod:`services.hr.domain.allocation`)."""
+    return await allocation.allocate(session, year)
 
 
 async def adjust(

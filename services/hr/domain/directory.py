@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.hr.db.models import Department, Employee
+from services.hr.domain import allocation
 from shared.contracts.events import EventEnvelope
 from shared.contracts.org_events import DepartmentRecord, EmployeeRecord
 from shared.contracts.principal import Principal
@@ -25,6 +26,7 @@ async def apply_org_event(session: AsyncSession, event: EventEnvelope) -> None:
     payload = event.payload
     if isinstance(payload, EmployeeRecord):
         employee = await session.get(Employee, payload.id)
+        hired = employee is None
         if employee is None:
             employee = Employee(id=payload.id)
             session.add(employee)
@@ -38,6 +40,12 @@ async def apply_org_event(session: AsyncSession, event: EventEnvelope) -> None:
         employee.work_start_date = payload.work_start_date
         employee.leave_date = payload.leave_date
         employee.synced_at = utcnow()
+        await session.flush()
+        # leave follows the people: a hire gets its balances at once, a leaver is settled
+        if hired:
+            await allocation.on_hire(session, employee, event.occurred_at.date())
+        if employee.status == "left":
+            await allocation.on_leaving(session, employee)
     elif isinstance(payload, DepartmentRecord):
         department = await session.get(Department, payload.id)
         if department is None:

@@ -6,6 +6,11 @@
   calendar days left in the year: days left / 365 * entitlement, the fraction of a day
   dropped (Implementing Measures, art. 5).
 
+- An employee who leaves during the year earns that year's leave by the calendar days already
+  worked in the year: days worked / 365 * the full year's entitlement, less the days already
+  taken; the fraction of a day is not paid, and days taken beyond what was earned are not
+  clawed back (Implementing Measures, art. 12).
+
 Choices the law leaves open, made here: cumulative work is counted from the work start date
 (the hire date when unknown) up to the first day of the year, or up to the hire date for
 someone who joins during it; the days left count the hire date itself; the denominator is
@@ -13,6 +18,7 @@ someone who joins during it; the days left count the hire date itself; the denom
 """
 
 from datetime import date
+from decimal import ROUND_FLOOR, Decimal
 
 TIERS = ((20, 15), (10, 10), (1, 5))
 
@@ -50,3 +56,28 @@ def annual_leave_entitlement(
         return days
     days_left = (last_day - hire_date).days + 1
     return min(days, days_left * days // 365)
+
+
+def days_worked_in_year(year: int, hire_date: date, leave_date: date) -> int:
+    """Calendar days with the company in ``year`` up to and including ``leave_date``."""
+    first = max(date(year, 1, 1), hire_date)
+    last = min(date(year, 12, 31), leave_date)
+    return max(0, (last - first).days + 1)
+
+
+def full_year_entitlement(year: int, hire_date: date, work_start_date: date | None = None) -> int:
+    """The full year's days of annual leave (not pro-rated), by the work counted as above."""
+    counted_on = max(date(year, 1, 1), hire_date)
+    return full_entitlement(completed_years(work_start_date or hire_date, counted_on))
+
+
+def earned_on_leaving(days_worked: int, full_year_days: int) -> Decimal:
+    """What a leaver earned of the year's leave: days worked / 365 * the full year's days
+    (exact; the caller drops the fraction where the law says so)."""
+    return Decimal(days_worked * full_year_days) / Decimal(365)
+
+
+def untaken_on_leaving(earned: Decimal, taken: Decimal) -> int:
+    """Whole untaken days to pay a leaver: what was earned less what was taken, the fraction of
+    a day dropped, never below zero (days taken beyond it are not clawed back)."""
+    return max(0, int((earned - taken).to_integral_value(rounding=ROUND_FLOOR)))
