@@ -158,7 +158,7 @@ class JournalEntry(IdMixin, TimestampMixin, VersionedMixin, CreatedByMixin, Audi
     )
 
 
-class JournalLine(IdMixin, Base):
+class JournalLine(IdMixin, Audited, Base):
     """One debit or one credit of an entry, with its dimensions."""
 
     __tablename__ = "journal_lines"

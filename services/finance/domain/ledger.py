@@ -482,6 +482,8 @@ async def update_draft(
 ) -> JournalEntry:
     """Change a draft (its date, memo, source id, or all its lines at once)."""
     refuse_posted(entry)
+    if entry_date is None and memo is None and lines is None and source_id is None:
+        return entry
     old = await periods.shared(session, entry.year, entry.month)
     entry = await get_entry(session, entry.id, lock=True)
     refuse_posted(entry)
