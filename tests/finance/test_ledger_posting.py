@@ -76,3 +76,20 @@ async def test_post_entry_refuses(finance: FinanceService, lines: list[Line], co
     async with finance.app.state.runtime.transaction() as session:
         assert (await session.scalars(select(JournalEntry))).all() == []
         assert (await session.scalars(select(AccountBalance))).all() == []
+
+
+async def test_the_demo_entries_post_once(finance: FinanceService) -> None:
+    from services.finance.seed.ledger import load_demo
+
+    for _ in range(2):
+        async with finance.app.state.runtime.transaction() as session:
+            await load_demo(session, today=date(2026, 4, 15))
+    async with finance.app.state.runtime.transaction() as session:
+        entries = (await session.scalars(select(JournalEntry))).all()
+        assert len(entries) == 1 + 3 * 5
+        assert {e.month for e in entries} == {1, 2, 3}
+        totals = await ledger.account_totals(session, end=(2026, 12))
+        assert sum((t.net_debit for t in totals.values()), D(0)) == 0
+        assert totals["4001"].credit == D("5000000.00")
+        cash = await ledger.cash_flow_totals(session, end=(2026, 12))
+        assert sum((t.net_debit for t in cash.values()), D(0)) == totals["1002"].net_debit

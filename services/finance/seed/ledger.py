@@ -5,10 +5,14 @@ sub-accounts, and the direct-method cash-flow items. Data, not code: finance ren
 deactivates and adds to it; a later load only adds what is missing.
 """
 
+from datetime import date
+from decimal import Decimal
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.finance.db.ledger import Account, CashFlowItem
+from services.finance.db.ledger import Account, CashFlowItem, JournalEntry
+from services.finance.domain.ledger import Line, post_entry
 
 # (code, 中文, English, category, normal side)
 FIRST_LEVEL: tuple[tuple[str, str, str, str, str], ...] = (
@@ -176,3 +180,89 @@ async def load(session: AsyncSession, *, demo: bool) -> None:
                 )
             )
     await session.flush()
+    if demo:
+        await load_demo(session, today=date.today())
+
+
+DEMO_SOURCE_ID = "demo-ledger"
+
+
+def _demo_entries(today: date) -> list[tuple[date, str, list[Line]]]:
+    """The company's capital paid in on 2 January, then each month (up to the last one
+    ended, at least January): a sale and its receipt, wages accrued and paid, office rent."""
+    D = Decimal
+    year = today.year
+    entries = [
+        (
+            date(year, 1, 2),
+            "股东投入资本 Capital paid in",
+            [
+                Line("1002", debit=D("5000000.00"), cash_flow_item="capital_receipts"),
+                Line("4001", credit=D("5000000.00")),
+            ],
+        )
+    ]
+    for month in range(1, max(2, today.month)):
+        sale = D(180000 + 15000 * month)
+        vat = (sale * D("0.06")).quantize(D("0.01"))
+        wages = D("120000.00")
+        entries += [
+            (
+                date(year, month, 10),
+                f"{month}月技术服务收入 IT services invoiced",
+                [
+                    Line("1122", debit=sale + vat),
+                    Line("6001", credit=sale),
+                    Line("2221.01.02", credit=vat),
+                ],
+            ),
+            (
+                date(year, month, 20),
+                f"收到{month}月服务款 Receipt",
+                [
+                    Line("1002", debit=sale + vat, cash_flow_item="sales_receipts"),
+                    Line("1122", credit=sale + vat),
+                ],
+            ),
+            (
+                date(year, month, 25),
+                f"计提{month}月工资 Wages accrued",
+                [Line("6602.01", debit=wages), Line("2211.01", credit=wages)],
+            ),
+            (
+                date(year, month, 28),
+                f"发放{month}月工资 Wages paid",
+                [
+                    Line("2211.01", debit=wages),
+                    Line("1002", credit=wages, cash_flow_item="employee_payments"),
+                ],
+            ),
+            (
+                date(year, month, 5),
+                f"支付{month}月办公室租金 Office rent",
+                [
+                    Line("6602.03", debit=D("30000.00")),
+                    Line("1002", credit=D("30000.00"), cash_flow_item="other_operating_payments"),
+                ],
+            ),
+        ]
+    return entries
+
+
+async def load_demo(session: AsyncSession, *, today: date) -> None:
+    """Post the demo entries once (none when they were posted before)."""
+    done = await session.scalar(
+        select(JournalEntry.id).where(JournalEntry.source_id == DEMO_SOURCE_ID).limit(1)
+    )
+    if done is not None:
+        return
+    for entry_date, memo, lines in sorted(_demo_entries(today), key=lambda e: e[0]):
+        await post_entry(
+            session,
+            entry_date=entry_date,
+            memo=memo,
+            lines=lines,
+            source="manual",
+            source_id=DEMO_SOURCE_ID,
+            actor="demo",
+        )
