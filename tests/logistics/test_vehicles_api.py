@@ -5,13 +5,17 @@ trips with a monotonic odometer, fuel and tolls, and who sees what."""
 import asyncio
 import uuid
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
 from services.logistics.domain.vehicle_rules import check_odometer, maintenance_due
+from services.logistics.reference import load_reference_data
 from shared.kit.errors import Unprocessable
-from tests.logistics.conftest import API, LogisticsService
+from shared.kit.testing import TokenMinter
+from tests.conftest import TestDatabase
+from tests.logistics.conftest import API, LogisticsService, start_logistics
 from tests.logistics.meetings_helpers import (
     ALICE,
     BOB,
@@ -413,3 +417,18 @@ async def test_vehicle_requests_are_seen_by_their_requester_logistics_and_audito
         422,
         "booking_in_past",
     )
+
+
+async def test_demo_data_brings_rooms_and_a_fleet(
+    database_url: TestDatabase, minter: TokenMinter, tmp_path: Path
+) -> None:
+    async for service in start_logistics(database_url, minter, tmp_path, demo=True):
+        rooms = ok(await service.client.get(f"{API}/rooms", headers=service.employee(ALICE)))
+        fleet = ok(await service.client.get(f"{API}/vehicles", headers=service.employee(ALICE)))
+        assert len(rooms["items"]) >= 5 and len(fleet["items"]) >= 4
+        # loading it again adds nothing
+        await load_reference_data(
+            url=database_url.url, schema=database_url.schema, data_dir=tmp_path, demo=True
+        )
+        again = ok(await service.client.get(f"{API}/vehicles", headers=service.employee(ALICE)))
+        assert len(again["items"]) == len(fleet["items"])
