@@ -1,11 +1,17 @@
 """Facts become entries by the rule table, once each; what cannot be posted is parked, never
 dropped, and never holds up the facts after it."""
 
+import asyncio
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from services.finance.db.posting import ConsumedFact
+from services.finance.domain.posting import post_fact
+from shared.contracts.posting_facts import PayrollRunPosted
 from tests.finance.conftest import API, FinanceService
 from tests.finance.posting_helpers import (
     ALICE,
@@ -155,7 +161,63 @@ async def test_events_of_other_types_are_ignored(finance: FinanceService) -> Non
     assert await exceptions(finance) == []
 
 
-def _day(year: int, month: int, day: int):  # type: ignore[no-untyped-def]
-    from datetime import date
+async def _waiting_on_a_lock(finance: FinanceService) -> None:
+    """Return once a session of this test's schema waits on a lock (PostgreSQL)."""
+    engine = finance.app.state.runtime.engine
+    for _ in range(500):
+        async with engine.connect() as conn:
+            waiting = await conn.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND datname = current_database() "
+                    "AND query LIKE 'INSERT INTO posting_facts%'"
+                )
+            )
+        if waiting:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the second delivery never waited on the first")
 
+
+def _day(year: int, month: int, day: int) -> date:
     return date(year, month, day)
+
+
+@pytest.mark.postgres_only
+async def test_two_deliveries_of_one_fact_at_once_post_it_once(finance: FinanceService) -> None:
+    """A second delivery racing the first (another consumer, a replay) does not see the first's
+    uncommitted record: the unique key (fact type, source id) makes it wait and fail once the
+    first commits; retried as the consumer retries, it finds the first and changes nothing."""
+    runtime = finance.app.state.runtime
+    fact = PayrollRunPosted.model_validate(payroll_fact("run-race"))
+
+    async def post_once() -> object:
+        async with runtime.transaction() as session:
+            return await post_fact(session, PAYROLL, fact, actor=None)
+
+    async with runtime.transaction() as first:
+        posted = await post_fact(first, PAYROLL, fact, actor=None)
+        second = asyncio.create_task(post_once())
+        await _waiting_on_a_lock(finance)  # the second is blocked on the first's key
+    with pytest.raises(DBAPIError):
+        await second
+
+    retried = await post_once()
+    [entry] = await entries_of(finance)
+    assert getattr(posted, "id", None) == getattr(retried, "id", None) == entry.id
+
+
+async def test_the_database_refuses_a_second_record_of_one_fact(finance: FinanceService) -> None:
+    async with finance.app.state.runtime.sessionmaker() as session:
+        for _ in range(2):
+            session.add(
+                ConsumedFact(
+                    fact_type=PAYROLL,
+                    source_id="run-twice",
+                    data={},
+                    status="parked",
+                    received_at=datetime.now(UTC),
+                )
+            )
+        with pytest.raises(IntegrityError):
+            await session.flush()
