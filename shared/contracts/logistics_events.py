@@ -214,6 +214,13 @@ class StocktakeStarted(StocktakeEvent):
     """A count sheet was frozen."""
 
 
+@event_contract("logistics.stocktake.counted")
+class StocktakeCounted(StocktakeEvent):
+    """Counts were entered on the sheet (``counted_lines`` of ``lines`` so far)."""
+
+    counted_lines: int
+
+
 @event_contract("logistics.stocktake.posted")
 class StocktakePosted(StocktakeEvent):
     """The counts were posted: each variance became an adjustment in the ledger."""

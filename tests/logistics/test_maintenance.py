@@ -51,9 +51,20 @@ from tests.logistics.supplies_helpers import ok, outbox
     ],
 )
 def test_due_dates_of_a_rule(rule: Rule, expected: list[date]) -> None:
-    first = first_due(rule)
+    first = first_due(rule, rule.starts_on)
     second = due_after(rule, first)
     assert [first, second, due_after(rule, second)] == expected
+
+
+def test_a_schedule_set_up_after_its_start_is_first_due_from_today() -> None:
+    weekly = Rule(date(2026, 3, 2), "week", 1)  # Mondays from 2 March
+    monthly = Rule(date(2026, 1, 31), "month", 1)
+    cron = Rule(date(2026, 1, 1), cron="0 9 1 * *")
+    assert first_due(weekly, date(2026, 3, 11)) == date(2026, 3, 16)
+    assert first_due(weekly, date(2026, 3, 16)) == date(2026, 3, 16)
+    assert first_due(monthly, date(2026, 3, 11)) == date(2026, 3, 31)
+    assert first_due(cron, date(2026, 3, 11)) == date(2026, 4, 1)
+    assert first_due(Rule(date(2026, 5, 1), "day", 3), date(2026, 3, 11)) == date(2026, 5, 1)
 
 
 def test_catching_up_stops_at_today_and_at_the_limit() -> None:
@@ -98,19 +109,17 @@ async def work_orders(service: LogisticsService) -> list[dict[str, Any]]:
 async def test_a_schedule_generates_each_due_work_order_once(logistics: LogisticsService) -> None:
     created = ok(
         await schedule(
-            logistics,
-            interval_unit="week",
-            interval_count=1,
-            starts_on=(TODAY - timedelta(days=14)).isoformat(),
+            logistics, interval_unit="week", interval_count=1, starts_on=TODAY.isoformat()
         ),
         201,
     )
     runtime = logistics.app.state.runtime
 
-    first = await generate_due(runtime, TODAY)
-    again = await generate_due(runtime, TODAY)
+    # two weeks without a sweep (the service was down): three dates are due
+    first = await generate_due(runtime, TODAY + timedelta(days=14))
+    again = await generate_due(runtime, TODAY + timedelta(days=14))
     concurrent = await asyncio.gather(
-        *(generate_due(runtime, TODAY + timedelta(days=7)) for _ in range(4))
+        *(generate_due(runtime, TODAY + timedelta(days=21)) for _ in range(4))
     )
     found = ok(
         await logistics.client.get(
@@ -122,10 +131,10 @@ async def test_a_schedule_generates_each_due_work_order_once(logistics: Logistic
     assert (first, again, sum(concurrent)) == (3, 0, 1)
     orders = await work_orders(logistics)
     assert sorted(o["due_on"] for o in orders) == [
-        (TODAY + timedelta(days=d)).isoformat() for d in (-14, -7, 0, 7)
+        (TODAY + timedelta(days=d)).isoformat() for d in (0, 7, 14, 21)
     ]
     assert {o["status"] for o in orders} == {"open"}
-    assert found["next_due_on"] == (TODAY + timedelta(days=14)).isoformat()
+    assert found["next_due_on"] == (TODAY + timedelta(days=28)).isoformat()
     assert len(await outbox(logistics, "logistics.work_order.created")) == 4
 
 
@@ -187,6 +196,7 @@ async def test_a_paused_schedule_generates_nothing_and_resumes_from_today(
         {"interval_count": 2},
         {"cron": "every monday"},
         {"cron": "0 9 1 * *", "interval_unit": "day", "interval_count": 1},
+        {"cron": "0 0 31 2 *"},  # 31 February never comes
         {},
     ],
 )

@@ -1,7 +1,19 @@
 """The catalogue and pick-up points: who may change them, duplicates, If-Match, low stock."""
 
-from tests.logistics.conftest import API, LogisticsService
-from tests.logistics.supplies_helpers import EMPLOYEE, move, ok, pickup_point, supply
+from pathlib import Path
+
+from services.logistics.reference import load_reference_data
+from shared.kit.testing import TokenMinter
+from tests.conftest import TestDatabase
+from tests.logistics.conftest import API, LogisticsService, start_logistics
+from tests.logistics.supplies_helpers import (
+    EMPLOYEE,
+    assert_ledger_adds_up,
+    move,
+    ok,
+    pickup_point,
+    supply,
+)
 
 
 async def test_low_stock_lists_what_is_at_or_below_its_reorder_point(
@@ -124,3 +136,28 @@ async def test_a_supply_at_an_unknown_pick_up_point_is_refused(logistics: Logist
     )
 
     assert (answer.status_code, answer.json()["code"]) == (422, "unknown_pickup_point")
+
+
+async def test_the_demo_catalogue_has_stock_whose_ledger_adds_up(
+    database_url: TestDatabase, minter: TokenMinter, tmp_path: Path
+) -> None:
+    async for service in start_logistics(database_url, minter, tmp_path, demo=True):
+        # loading again adds nothing (the company's changes are kept)
+        await load_reference_data(
+            url=database_url.url, schema=database_url.schema, data_dir=tmp_path, demo=True
+        )
+        listed = ok(
+            await service.client.get(
+                f"{API}/supplies", params={"limit": 200}, headers=service.staff()
+            )
+        )["items"]
+        points = ok(await service.client.get(f"{API}/pickup-points", headers=service.staff()))
+        low = ok(await service.client.get(f"{API}/supplies/low-stock", headers=service.staff()))
+        spaces = ok(await service.client.get(f"{API}/spaces", headers=service.staff()))["items"]
+        facilities = ok(await service.client.get(f"{API}/facilities", headers=service.staff()))
+
+        assert len(listed) == 10 and all(item["on_hand"] > 0 for item in listed)
+        assert len(points["items"]) == 2
+        assert {x["sku"] for x in low} == {"STICKY-76", "CUP-PAPER"}
+        assert len(spaces) == 6 and len(facilities["items"]) == 5
+        await assert_ledger_adds_up(service)

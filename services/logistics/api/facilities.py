@@ -267,11 +267,15 @@ def schedule_read(found: MaintenanceSchedule) -> ScheduleRead:
     summary="Set up a maintenance schedule",
 )
 async def create_schedule(
-    payload: ScheduleCreate, response: Response, session: SessionDep, principal: CurrentPrincipal
+    payload: ScheduleCreate,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    today: Today,
 ) -> ScheduleRead:
     """Every N days/weeks/months, or a cron rule (logistics staff; 422 ``invalid_rule``)."""
     require_staff(principal, "schedule maintenance")
-    found = await maintenance_rules.create_schedule(session, payload, principal.sub)
+    found = await maintenance_rules.create_schedule(session, payload, principal.sub, today)
     set_etag(response, found.version)
     response.headers["Location"] = f"{API}/maintenance-schedules/{found.id}"
     return schedule_read(found)

@@ -11,6 +11,7 @@ import uuid
 from datetime import date
 from typing import Any
 
+from croniter import CroniterError
 from sqlalchemy import Select, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,10 +78,10 @@ async def _target(
 
 
 async def create_schedule(
-    session: AsyncSession, payload: ScheduleCreate, actor: str
+    session: AsyncSession, payload: ScheduleCreate, actor: str, today: date
 ) -> MaintenanceSchedule:
     """A schedule with exactly one rule (422 ``invalid_rule`` otherwise); its first due date is
-    its start (or the cron rule's first day on or after it)."""
+    its first occurrence on or after its start and today."""
     interval = payload.interval_unit is not None or payload.interval_count is not None
     if interval == (payload.cron is not None):
         raise Unprocessable(
@@ -99,7 +100,13 @@ async def create_schedule(
         space_id=space_id,
         created_by=actor,
     )
-    schedule.next_due_on = first_due(rule_of(schedule))
+    try:
+        schedule.next_due_on = first_due(rule_of(schedule), today)
+        due_after(rule_of(schedule), schedule.next_due_on)  # the rule keeps firing
+    except (CroniterError, ValueError, OverflowError) as exc:
+        raise Unprocessable(
+            f"the rule never falls due after {payload.starts_on}: {exc}", code="invalid_rule"
+        ) from exc
     session.add(schedule)
     await session.flush()
     await record_event(

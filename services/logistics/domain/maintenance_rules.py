@@ -53,11 +53,14 @@ def _cron_on_or_after(expression: str, day: date) -> date:
     return fired.date()
 
 
-def first_due(rule: Rule) -> date:
-    """The first due date: the start date, or the cron rule's first day on or after it."""
+def first_due(rule: Rule, today: date) -> date:
+    """The first due date of a schedule set up ``today``: its first occurrence on or after both
+    its start and today (dates before a schedule existed are not due)."""
     if rule.cron is not None:
-        return _cron_on_or_after(rule.cron, rule.starts_on)
-    return rule.starts_on
+        return _cron_on_or_after(rule.cron, max(rule.starts_on, today))
+    if rule.starts_on >= today:
+        return rule.starts_on
+    return due_after(rule, today - timedelta(days=1))
 
 
 def due_after(rule: Rule, due: date) -> date:

@@ -43,6 +43,7 @@ from shared.kit.service_client import ServiceClient
 SUBJECT_TYPE = "purchase"
 RECEIVABLE = ("approved", "partially_received")
 CENT = Decimal("0.01")
+MAX_TOTAL = Decimal("999999999999.99")  # what Numeric(14, 2) holds
 
 
 def needs_approval(total: Decimal, threshold: Decimal) -> bool:
@@ -111,8 +112,10 @@ async def create(session: AsyncSession, principal: Principal, payload: PurchaseC
     where = payload.pickup_point_id or items[payload.lines[0].supply_id].pickup_point_id
     await catalogue.usable_pickup_point(session, where)
     total = sum((line_amount(x.quantity, x.unit_price) for x in payload.lines), Decimal("0.00"))
-    if total <= 0:
-        raise Unprocessable("a purchase costs something", code="invalid_purchase")
+    if total <= 0 or total > MAX_TOTAL:
+        raise Unprocessable(
+            f"a purchase costs more than nothing and at most {MAX_TOTAL}", code="invalid_purchase"
+        )
     threshold = (await catalogue.policy(session)).purchase_approval_threshold
     approval = needs_approval(total, threshold)
     if approval and principal.employee_id is None:

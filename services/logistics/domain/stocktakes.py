@@ -24,6 +24,7 @@ from services.logistics.schemas.supplies import (
 )
 from shared.contracts.logistics_events import (
     StocktakeCancelled,
+    StocktakeCounted,
     StocktakePosted,
     StocktakeStarted,
 )
@@ -61,23 +62,23 @@ async def lines_of(session: AsyncSession, stocktake_id: uuid.UUID) -> list[Stock
 
 async def _event(session: AsyncSession, event_type: str, take: Stocktake) -> None:
     lines = await lines_of(session, take.id)
+    data: dict[str, object] = {
+        "pickup_point_id": take.pickup_point_id,
+        "status": take.status,
+        "frozen_at": take.frozen_at,
+        "lines": len(lines),
+        "variance_lines": sum(1 for x in lines if variance(x.expected, x.counted)),
+    }
+    if event_type == "logistics.stocktake.counted":
+        data["counted_lines"] = sum(1 for x in lines if x.counted is not None)
     model = {
         "logistics.stocktake.started": StocktakeStarted,
+        "logistics.stocktake.counted": StocktakeCounted,
         "logistics.stocktake.posted": StocktakePosted,
         "logistics.stocktake.cancelled": StocktakeCancelled,
     }[event_type]
     await record_event(
-        session,
-        event_type,
-        subject_type="stocktake",
-        subject_id=take.id,
-        data=model(
-            pickup_point_id=take.pickup_point_id,
-            status=take.status,
-            frozen_at=take.frozen_at,
-            lines=len(lines),
-            variance_lines=sum(1 for x in lines if variance(x.expected, x.counted)),
-        ),
+        session, event_type, subject_type="stocktake", subject_id=take.id, data=model(**data)
     )
 
 
@@ -182,6 +183,7 @@ async def enter_counts(
         line.counted = entry.counted
     take.updated_at = utcnow()  # the sheet changed: a new version
     await session.flush()
+    await _event(session, "logistics.stocktake.counted", take)
     return take
 
 

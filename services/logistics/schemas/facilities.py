@@ -252,7 +252,7 @@ class ScheduleCreate(BaseModel):
     interval_unit: IntervalUnit | None = None
     interval_count: Annotated[int, Field(ge=1, le=1000)] | None = None
     cron: Annotated[str, StringConstraints(min_length=9, max_length=100)] | None = None
-    starts_on: date
+    starts_on: Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
 
 
 class ScheduleUpdate(BaseModel):
