@@ -321,3 +321,42 @@ def _uuid(value: str) -> Any:
     import uuid
 
     return uuid.UUID(value)
+
+
+async def test_a_nil_return_has_nothing_to_pay_and_a_paid_return_is_not_moved(
+    finance: FinanceService,
+) -> None:
+    await register(finance, tax="iit_withheld")  # no single rate: progressive
+    await register(finance, tax="city_construction", rate="0.07")
+    await calendar(finance)
+    iit = await filing(finance, "iit_withheld", "2026-02-01")
+    nil = await act(
+        finance,
+        iit,
+        "file",
+        {"filed_on": "2026-03-05", "tax_base": "0.00", "amount": "0.00", "reference": "GS-0"},
+    )
+    assert nil.json()["status"] == "filed"
+    nothing = await act(finance, iit, "pay", {"paid_on": "2026-03-05", "amount": "0.00"})
+    assert (nothing.status_code, nothing.json()["code"]) == (409, "tax_nothing_to_pay")
+    on(finance, date(2026, 4, 30))
+    assert (await filing(finance, "iit_withheld", "2026-02-01"))["status"] == "filed"  # never late
+
+    city = await filing(finance, "city_construction", "2026-02-01")
+    await act(
+        finance,
+        city,
+        "file",
+        {"filed_on": "2026-03-10", "tax_base": "10800.00", "amount": "756.00", "reference": "C-1"},
+    )
+    paid = await act(finance, city, "pay", {"paid_on": "2026-03-10", "amount": "756.00"})
+    assert paid.status_code == 200, paid.text
+    late = await act(finance, city, "extend", {"due_date": "2026-05-20", "reason": "x"})
+    assert (late.status_code, late.json()["code"]) == (409, "tax_filing_already_paid")
+    refile = await act(
+        finance,
+        city,
+        "file",
+        {"filed_on": "2026-03-11", "tax_base": "1.00", "amount": "0.07", "reference": "C-2"},
+    )
+    assert (refile.status_code, refile.json()["code"]) == (409, "tax_filing_already_paid")
