@@ -168,16 +168,16 @@ def schedule_query(
 # ---- generation ----------------------------------------------------------------------------
 
 
-async def _work_order_event(session: AsyncSession, verb: str, order: WorkOrder) -> None:
+async def _work_order_event(session: AsyncSession, event_type: str, order: WorkOrder) -> None:
     model = {
-        "created": WorkOrderCreated,
-        "started": WorkOrderStarted,
-        "completed": WorkOrderCompleted,
-        "cancelled": WorkOrderCancelled,
-    }[verb]
+        "logistics.work_order.created": WorkOrderCreated,
+        "logistics.work_order.started": WorkOrderStarted,
+        "logistics.work_order.completed": WorkOrderCompleted,
+        "logistics.work_order.cancelled": WorkOrderCancelled,
+    }[event_type]
     await record_event(
         session,
-        f"logistics.work_order.{verb}",
+        event_type,
         subject_type="work_order",
         subject_id=order.id,
         data=model(
@@ -240,7 +240,7 @@ async def generate_for(session: AsyncSession, schedule_id: uuid.UUID, today: dat
         created += 1
         order = await session.get(WorkOrder, order_id)
         assert order is not None
-        await _work_order_event(session, "created", order)
+        await _work_order_event(session, "logistics.work_order.created", order)
     found.next_due_on = due_after(rule, dates[-1])
     await session.flush()
     return created
@@ -283,7 +283,7 @@ async def create_work_order(
     )
     session.add(order)
     await session.flush()
-    await _work_order_event(session, "created", order)
+    await _work_order_event(session, "logistics.work_order.created", order)
     return order
 
 
@@ -313,7 +313,7 @@ async def start_work_order(
     if assignee:
         order.assignee = assignee
     await session.flush()
-    await _work_order_event(session, "started", order)
+    await _work_order_event(session, "logistics.work_order.started", order)
     return order
 
 
@@ -325,7 +325,7 @@ async def complete_work_order(session: AsyncSession, order: WorkOrder, note: str
     order.completed_at = utcnow()
     order.note = note
     await session.flush()
-    await _work_order_event(session, "completed", order)
+    await _work_order_event(session, "logistics.work_order.completed", order)
     return order
 
 
@@ -336,7 +336,7 @@ async def cancel_work_order(session: AsyncSession, order: WorkOrder, note: str) 
     order.status = "cancelled"
     order.note = note
     await session.flush()
-    await _work_order_event(session, "cancelled", order)
+    await _work_order_event(session, "logistics.work_order.cancelled", order)
     return order
 
 

@@ -34,13 +34,13 @@ from shared.kit.runtime import ServiceRuntime
 
 SUBJECT_TYPE = "repair_request"
 EVENTS: dict[str, Any] = {
-    "filed": RepairRequestFiled,
-    "assigned": RepairRequestAssigned,
-    "started": RepairRequestStarted,
-    "resolved": RepairRequestResolved,
-    "confirmed": RepairRequestConfirmed,
-    "closed": RepairRequestClosed,
-    "cancelled": RepairRequestCancelled,
+    "logistics.repair_request.filed": RepairRequestFiled,
+    "logistics.repair_request.assigned": RepairRequestAssigned,
+    "logistics.repair_request.started": RepairRequestStarted,
+    "logistics.repair_request.resolved": RepairRequestResolved,
+    "logistics.repair_request.confirmed": RepairRequestConfirmed,
+    "logistics.repair_request.closed": RepairRequestClosed,
+    "logistics.repair_request.cancelled": RepairRequestCancelled,
 }
 # what each step may follow
 STEPS: dict[str, tuple[str, ...]] = {
@@ -64,13 +64,15 @@ def auto_close_due(resolved_at: datetime | None, days: int, now: datetime) -> bo
     return resolved_at is not None and resolved_at + timedelta(days=days) <= now
 
 
-async def _event(session: AsyncSession, verb: str, repair: RepairRequest, **extra: Any) -> None:
+async def _event(
+    session: AsyncSession, event_type: str, repair: RepairRequest, **extra: Any
+) -> None:
     await record_event(
         session,
-        f"logistics.repair_request.{verb}",
+        event_type,
         subject_type=SUBJECT_TYPE,
         subject_id=repair.id,
-        data=EVENTS[verb](
+        data=EVENTS[event_type](
             requester_employee_id=repair.requester_employee_id,
             facility_id=repair.facility_id,
             space_id=repair.space_id,
@@ -116,7 +118,7 @@ async def file(session: AsyncSession, principal: Principal, payload: RepairCreat
     )
     session.add(repair)
     await session.flush()
-    await _event(session, "filed", repair)
+    await _event(session, "logistics.repair_request.filed", repair)
     return repair
 
 
@@ -160,7 +162,7 @@ async def assign(session: AsyncSession, repair: RepairRequest, assignee: str) ->
     repair.assignee = assignee
     repair.assigned_at = utcnow()
     await session.flush()
-    await _event(session, "assigned", repair)
+    await _event(session, "logistics.repair_request.assigned", repair)
     return repair
 
 
@@ -181,7 +183,7 @@ async def start(session: AsyncSession, repair: RepairRequest) -> RepairRequest:
     repair.started_at = utcnow()
     await _facility_status(session, repair, "in_service", "under_repair")
     await session.flush()
-    await _event(session, "started", repair)
+    await _event(session, "logistics.repair_request.started", repair)
     return repair
 
 
@@ -212,7 +214,7 @@ async def resolve(
     repair.cost = payload.cost
     await _facility_status(session, repair, "under_repair", "in_service")
     await session.flush()
-    await _event(session, "resolved", repair)
+    await _event(session, "logistics.repair_request.resolved", repair)
     return repair
 
 
@@ -226,7 +228,7 @@ async def confirm(
     repair.status = "confirmed"
     repair.confirmed_at = utcnow()
     await session.flush()
-    await _event(session, "confirmed", repair)
+    await _event(session, "logistics.repair_request.confirmed", repair)
     return repair
 
 
@@ -247,7 +249,9 @@ async def cancel(
     if was_in_progress:
         await _facility_status(session, repair, "under_repair", "in_service")
     await session.flush()
-    await _event(session, "cancelled", repair, reason=reason or "cancelled")
+    await _event(
+        session, "logistics.repair_request.cancelled", repair, reason=reason or "cancelled"
+    )
     return repair
 
 
@@ -271,7 +275,7 @@ async def close_one(session: AsyncSession, repair_id: uuid.UUID, days: int, now:
     repair.status = "closed"
     repair.closed_at = utcnow()
     await session.flush()
-    await _event(session, "closed", repair)
+    await _event(session, "logistics.repair_request.closed", repair)
     return True
 
 

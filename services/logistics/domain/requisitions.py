@@ -42,13 +42,13 @@ from shared.kit.service_client import ServiceClient
 SUBJECT_TYPE = "requisition"
 HOLDING = ("approved", "picked")
 EVENTS: dict[str, Any] = {
-    "submitted": RequisitionSubmitted,
-    "approved": RequisitionApproved,
-    "rejected": RequisitionRejected,
-    "cancelled": RequisitionCancelled,
-    "picked": RequisitionPicked,
-    "collected": RequisitionCollected,
-    "expired": RequisitionExpired,
+    "logistics.requisition.submitted": RequisitionSubmitted,
+    "logistics.requisition.approved": RequisitionApproved,
+    "logistics.requisition.rejected": RequisitionRejected,
+    "logistics.requisition.cancelled": RequisitionCancelled,
+    "logistics.requisition.picked": RequisitionPicked,
+    "logistics.requisition.collected": RequisitionCollected,
+    "logistics.requisition.expired": RequisitionExpired,
 }
 
 
@@ -94,14 +94,16 @@ async def lines_of(session: AsyncSession, requisition_id: uuid.UUID) -> list[Req
     )
 
 
-async def _event(session: AsyncSession, verb: str, requisition: Requisition, **extra: Any) -> None:
+async def _event(
+    session: AsyncSession, event_type: str, requisition: Requisition, **extra: Any
+) -> None:
     lines = await lines_of(session, requisition.id)
     await record_event(
         session,
-        f"logistics.requisition.{verb}",
+        event_type,
         subject_type=SUBJECT_TYPE,
         subject_id=requisition.id,
-        data=EVENTS[verb](
+        data=EVENTS[event_type](
             employee_id=requisition.employee_id,
             pickup_point_id=requisition.pickup_point_id,
             status=requisition.status,
@@ -160,7 +162,7 @@ async def submit(
             )
         )
     await session.flush()
-    await _event(session, "submitted", requisition)
+    await _event(session, "logistics.requisition.submitted", requisition)
     return requisition
 
 
@@ -207,7 +209,7 @@ async def pick(
     requisition.status = "picked"
     requisition.picked_at = utcnow()
     await session.flush()
-    await _event(session, "picked", requisition)
+    await _event(session, "logistics.requisition.picked", requisition)
     return requisition
 
 
@@ -249,7 +251,7 @@ async def collect(
     requisition.status = "collected"
     requisition.collected_at = utcnow()
     await session.flush()
-    await _event(session, "collected", requisition)
+    await _event(session, "logistics.requisition.collected", requisition)
     return requisition
 
 
@@ -268,17 +270,23 @@ async def cancel(
     if status == "pending":
         requisition.status = "cancelled"
         requisition.decided_at = utcnow()
-        await _event(session, "cancelled", requisition, reason=reason or "cancelled")
+        await _event(
+            session, "logistics.requisition.cancelled", requisition, reason=reason or "cancelled"
+        )
         await session.flush()
         await SAGA.withdraw(session, workflow, requisition, APPROVAL)
     elif status in HOLDING:
         await _release_all(session, requisition)
         requisition.status = "cancelled"
         requisition.released_at = utcnow()
-        await _event(session, "cancelled", requisition, reason=reason or "cancelled")
+        await _event(
+            session, "logistics.requisition.cancelled", requisition, reason=reason or "cancelled"
+        )
     elif status == "approval_refused":
         requisition.status = "cancelled"
-        await _event(session, "cancelled", requisition, reason=reason or "cancelled")
+        await _event(
+            session, "logistics.requisition.cancelled", requisition, reason=reason or "cancelled"
+        )
     else:
         raise Conflict(
             f"a {status.replace('_', ' ')} requisition cannot be cancelled",
@@ -317,7 +325,7 @@ async def expire_one(session: AsyncSession, requisition_id: uuid.UUID, now: date
     requisition.status = "expired"
     requisition.released_at = utcnow()
     await session.flush()
-    await _event(session, "expired", requisition)
+    await _event(session, "logistics.requisition.expired", requisition)
     return True
 
 
@@ -373,15 +381,19 @@ async def _approved(session: AsyncSession, requisition: Requisition) -> None:
     requisition.decided_at = utcnow()
     requisition.collect_by = requisition.decided_at + timedelta(days=policy.collection_days)
     await session.flush()
-    await _event(session, "approved", requisition)
+    await _event(session, "logistics.requisition.approved", requisition)
 
 
 async def _ended(session: AsyncSession, requisition: Requisition, status: str, reason: str) -> None:
     requisition.status = status  # type: ignore[assignment]
     requisition.decided_at = utcnow()
     await session.flush()
-    verb = "cancelled" if status == "withdrawn" else "rejected"
-    await _event(session, verb, requisition, reason=reason)
+    event_type = (
+        "logistics.requisition.cancelled"
+        if status == "withdrawn"
+        else "logistics.requisition.rejected"
+    )
+    await _event(session, event_type, requisition, reason=reason)
 
 
 async def _rejected(session: AsyncSession, requisition: Requisition) -> None:
