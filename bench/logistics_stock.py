@@ -1,7 +1,7 @@
 """Stock issues against hot rows: many clients issuing (and now and then receiving) a few SKUs.
 
     python -m bench.logistics_stock [--clients 64] [--hot-skus 4] [--stock 50]
-                                    [--receipt-share 0.15] [--seconds 10]
+                                    [--receipt-share 0.15] [--seconds 10] [--pool 8]
                                     [--postgres URL | --sqlite]
 
 Runs the logistics service in-process (ASGI, no gateway, no network) on a fresh, migrated
@@ -19,6 +19,7 @@ database (a schema of its own on PostgreSQL, dropped afterwards; a temporary fil
 
 import argparse
 import asyncio
+import os
 import random
 import tempfile
 import time
@@ -190,9 +191,16 @@ def main() -> None:
     parser.add_argument("--stock", type=int, default=50)
     parser.add_argument("--receipt-share", type=float, default=0.15)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=8,
+        help="PostgreSQL connections per pool (the service's default: 8)",
+    )
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead")
     args = parser.parse_args()
+    os.environ["OFFICINA_DB_POOL_SIZE"] = str(args.pool)
     warning = busy_warning()
     if warning:
         print(warning)
