@@ -93,3 +93,16 @@ async def test_the_demo_entries_post_once(finance: FinanceService) -> None:
         assert totals["4001"].credit == D("5000000.00")
         cash = await ledger.cash_flow_totals(session, end=(2026, 12))
         assert sum((t.net_debit for t in cash.values()), D(0)) == totals["1002"].net_debit
+
+
+async def test_post_entry_refuses_text_its_columns_cannot_hold(finance: FinanceService) -> None:
+    lines = [Line(TRAVEL, debit=D("1.00"), memo="长" * 501), Line(PAYABLE, credit=D("1.00"))]
+    with pytest.raises(DomainError) as refused:
+        await post_direct(finance, lines)
+    assert refused.value.code == "validation_error"
+    with pytest.raises(DomainError) as refused:
+        await post_direct(finance, [*lines[1:], Line(TRAVEL, debit=D("1.00"))], memo="m" * 501)
+    assert refused.value.code == "validation_error"
+    with pytest.raises(DomainError) as refused:
+        await post_direct(finance, lines, source="Manual")
+    assert refused.value.code == "invalid_source"

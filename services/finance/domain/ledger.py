@@ -170,6 +170,31 @@ def check_source(source: str) -> None:
         )
 
 
+def check_texts(memo: str, source_id: str | None, lines: Sequence[Line]) -> None:
+    """422 ``validation_error`` for text longer than its column holds (the API's schemas
+    refuse it earlier; other areas' callers are held here, before anything is written)."""
+    too_long = [
+        what
+        for what, value, limit in (
+            ("memo", memo, 500),
+            ("source_id", source_id, 100),
+            *(
+                item
+                for number, line in enumerate(lines, start=1)
+                for item in (
+                    (f"line {number} memo", line.memo, 500),
+                    (f"line {number} project", line.project, 100),
+                    (f"line {number} account", line.account, 20),
+                    (f"line {number} cash_flow_item", line.cash_flow_item, 40),
+                )
+            ),
+        )
+        if value is not None and len(value) > limit
+    ]
+    if too_long:
+        raise Unprocessable(f"{too_long[0]} is too long", code="validation_error")
+
+
 async def check_accounts(session: AsyncSession, lines: Sequence[Line]) -> None:
     """Every line on an active leaf account; a known cash-flow item on every cash-account line
     and on no other."""
@@ -395,6 +420,7 @@ async def post_entry(
     account_not_postable, cash_flow_item_required, invalid_cash_flow_item, period_closed."""
     check_source(source)
     checked, total = check_lines(lines)
+    check_texts(memo, source_id, checked)
     await check_accounts(session, checked)
     seq = await periods.take_voucher(session, entry_date.year, entry_date.month)
     entry = JournalEntry(
