@@ -2,6 +2,7 @@
 history, the third fixed-term contract (Art. 14), probation limits (Art. 19), who sees which
 contracts, the expiring list, and expiry alerts delivered once each to HR and the head."""
 
+import asyncio
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -315,3 +316,29 @@ async def test_the_services_clock_decides_what_is_expiring(hr: HrService, compan
         )
         == 1
     )
+
+
+async def test_two_overlapping_contracts_signed_at_once_leave_one(
+    hr: HrService, company: Company
+) -> None:
+    """Both requests may pass the code's check before either commits; the database (exclusion
+    constraint, or SQLite's triggers and single writer) keeps one."""
+    for year in range(2030, 2036):
+        first, second = await asyncio.gather(
+            sign(hr, company.employee, **fixed(f"{year}-01-01", f"{year}-12-31")),
+            sign(hr, company.employee, **fixed(f"{year}-06-01", f"{year}-08-31")),
+        )
+        assert sorted([first.status_code, second.status_code]) == [201, 409], (
+            first.text,
+            second.text,
+        )
+        refused = first if first.status_code == 409 else second
+        assert refused.json()["code"] in ("labour_contract_overlap", "write_conflict")
+    page = ok(
+        await hr.client.get(
+            f"{API}/labour-contracts",
+            params={"employee_id": str(company.employee), "limit": 100},
+            headers=hr.hr(),
+        )
+    )
+    assert len(page["items"]) == 6

@@ -123,6 +123,22 @@ async def _refuse_overlap(
         )
 
 
+async def _insert(session: AsyncSession, contract: LabourContract) -> None:
+    """Add the contract; an overlap the database refuses (a concurrent contract the check above
+    could not see yet) is the same 409 as the check's."""
+    session.add(contract)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if "one_in_force" not in str(exc) and "labour_contract_overlap" not in str(exc):
+            raise
+        raise Conflict(
+            "another contract of this employee, recorded at the same time, is in force "
+            "during these dates",
+            code="labour_contract_overlap",
+        ) from exc
+
+
 async def _probation_used(session: AsyncSession, employee_id: uuid.UUID) -> bool:
     """Art. 19: one employer sets a probation with one employee only once."""
     return (
@@ -160,8 +176,7 @@ async def sign(session: AsyncSession, viewer: Viewer, fields: dict[str, Any]) ->
         fixed_term_sequence=fixed_term_sequence(fields["kind"], None, 0),
         created_by=viewer.principal.sub,
     )
-    session.add(contract)
-    await session.flush()
+    await _insert(session, contract)
     await _event(session, LabourContractSigned, contract)
     await onboarding_rules.contract_signed(session, employee_id)
     return contract
@@ -220,8 +235,7 @@ async def renew(
         created_by=viewer.principal.sub,
     )
     previous.status = "renewed"
-    session.add(contract)
-    await session.flush()
+    await _insert(session, contract)
     await _event(
         session,
         LabourContractRenewed,
