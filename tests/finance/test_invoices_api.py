@@ -220,3 +220,37 @@ async def test_invoices_are_listed_by_filters(finance: FinanceService) -> None:
         f"{API}/invoices", params={"party_id": str(SUPPLIER)}, headers=finance.auditor()
     )
     assert [x["kind"] for x in by_party.json()["items"]] == ["payable"]
+
+
+async def close_february(finance: FinanceService) -> None:
+    opened = await finance.client.post(
+        f"{API}/periods", json={"year": 2026}, headers=finance.staff()
+    )
+    assert opened.status_code == 201, opened.text
+    closed = await finance.client.post(f"{API}/periods/2026-02/close", headers=finance.staff())
+    assert closed.status_code == 200, closed.text
+
+
+async def test_an_invoice_dated_in_a_closed_period_is_not_issued_and_stays_a_draft(
+    finance: FinanceService,
+) -> None:
+    await close_february(finance)
+    draft = await create_invoice(finance, issue_date="2026-02-10", due_date="2026-03-10")
+    answer = await finance.client.post(
+        f"{API}/invoices/{draft['id']}/issue", headers=finance.staff()
+    )
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "period_closed"
+    held = await read_invoice(finance, draft["id"])
+    assert (held["status"], held["entry_id"]) == ("draft", None)
+
+
+async def test_a_receipt_dated_in_a_closed_period_changes_nothing(finance: FinanceService) -> None:
+    invoice = await issued_invoice(finance)
+    await close_february(finance)
+    answer = await pay(
+        finance, "receipt", CUSTOMER, [(invoice["id"], "100.00")], payment_date="2026-02-27"
+    )
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "period_closed"
+    assert (await read_invoice(finance, invoice["id"]))["paid"] == "0.00"
