@@ -85,6 +85,12 @@ async def test_trial_balance_of_a_quarter_agrees(finance: FinanceService) -> Non
     assert rows["1002"]["opening_debit"] == "1000000.00"
     assert rows["2202"]["opening_credit"] == "113000.00" and rows["2202"]["debit"] == "113000.00"
     assert "6001" not in rows or rows["6001"]["credit"] == "0.00"
+    # by first-level account
+    summary = await _get(finance, "/statements/trial-balance", year=2026, quarter=1, level=1)
+    rows = {row["code"]: row for row in summary["rows"]}  # type: ignore[attr-defined]
+    assert rows["2221"]["closing_credit"] == "23000.00" and "2221.01.01" not in rows
+    assert rows["2221"]["name"] == "应交税费"
+    assert summary["totals"]["debit"] == "1787500.00"  # type: ignore[index]
 
 
 async def test_every_period_scheme_gives_the_same_months(finance: FinanceService) -> None:

@@ -380,3 +380,24 @@ def test_random_balanced_entries_always_tie(
     assert result.net_profit.ties, result.net_profit
     assert result.cash.ties, result.cash
     assert result.all_tie
+
+
+def test_trial_balance_sums_up_to_the_level_asked() -> None:
+    figures = figures_of(SMALL_COMPANY, Q1)
+    rows, totals = trial_balance(figures, level=1)
+    by_code = {row.code: row for row in rows}
+    assert "2221.01.01" not in by_code and "6602.02" not in by_code
+    taxes = by_code["2221"]  # input 13000 Dr, output 26000 Cr, CIT 10000 Cr
+    assert (taxes.debit, taxes.credit) == (D("13000.00"), D("36000.00"))
+    assert (taxes.closing_debit, taxes.closing_credit) == (0, D("23000.00"))
+    assert by_code["6602"].debit == D("25000.00")
+    assert totals.debit == totals.credit == D("1787500.00")
+    assert totals.closing_debit == totals.closing_credit
+    second, _ = trial_balance(figures, level=2)
+    codes = {row.code for row in second}
+    assert {"2221.01", "2221.02", "6602.02", "6602.05", "1002"} <= codes
+    assert "2221.01.01" not in codes
+    leaves, _ = trial_balance(figures)
+    assert "2221.01.01" in {row.code for row in leaves}
+    assert s.account_at_level("2221.01.02", figures.accounts, 2) == "2221.01"
+    assert s.account_at_level("1002", figures.accounts, 3) == "1002"

@@ -297,11 +297,20 @@ async def read_trial_balance(
     _reader: Reader,
     months: Months,
     wanted: FormatParam = None,
+    level: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=5,
+            description="Sum the rows up to the accounts of this level (1: first-level "
+            "accounts, 2: their sub-accounts, …); without it, the accounts posted to.",
+        ),
+    ] = None,
 ) -> Any:
     """Opening balance, the period's debits and credits, and closing balance per account, with
     totals that agree; for `?year=`, `?year=&month=`, `?year=&quarter=` or `?from=&to=`."""
     file_format = chosen_format(request, wanted)
-    built = await build_trial_balance(session, months)
+    built = await build_trial_balance(session, months, level=level)
     if file_format == "json":
         return trial_balance_read(built)
     return _download(

@@ -546,12 +546,31 @@ def _split(balance: Decimal) -> tuple[Decimal, Decimal]:
     return (balance, ZERO) if balance >= 0 else (ZERO, -balance)
 
 
-def trial_balance(figures: LedgerFigures) -> tuple[list[TrialBalanceRow], TrialBalanceRow]:
-    """A row per account with a balance or a movement, and the totals row."""
-    result: list[TrialBalanceRow] = []
+def account_at_level(code: str, accounts: Mapping[str, AccountInfo], level: int) -> str:
+    """The account above ``code`` at ``level`` (1: the first-level account), or ``code``
+    itself when it is at that level or above."""
+    chain = list(reversed(ancestors(code, accounts)))
+    return chain[min(level, len(chain)) - 1]
+
+
+def trial_balance(
+    figures: LedgerFigures, *, level: int | None = None
+) -> tuple[list[TrialBalanceRow], TrialBalanceRow]:
+    """A row per account with a balance or a movement, and the totals row.
+
+    Rows are the accounts posted to (leaves); with ``level`` they are summed up to the
+    accounts of that level (1: 科目余额表 by first-level account), each balance shown on the
+    side the summed balance falls."""
+    opening_of: dict[str, Decimal] = {}
+    moved_of: dict[str, Movement] = {}
     for code in figures.codes():
-        opening = figures.opening.get(code, ZERO)
-        moved = figures.movements.get(code, Movement())
+        key = code if level is None else account_at_level(code, figures.accounts, level)
+        opening_of[key] = opening_of.get(key, ZERO) + figures.opening.get(code, ZERO)
+        moved_of[key] = moved_of.get(key, Movement()) + figures.movements.get(code, Movement())
+    result: list[TrialBalanceRow] = []
+    for code in sorted(opening_of):
+        opening = opening_of[code]
+        moved = moved_of[code]
         closing = opening + moved.net
         if opening == 0 and moved.debit == 0 and moved.credit == 0:
             continue

@@ -210,10 +210,12 @@ async def build_statement(
     )
 
 
-async def build_trial_balance(session: AsyncSession, months: MonthRange) -> BuiltTrialBalance:
-    """The trial balance over ``months`` and every tie."""
+async def build_trial_balance(
+    session: AsyncSession, months: MonthRange, *, level: int | None = None
+) -> BuiltTrialBalance:
+    """The trial balance over ``months`` (summed up to ``level``) and every tie."""
     lines = await load_lines(session)
     accounts = await load_accounts(session)
     figures = await load_figures(session, months, accounts)
-    rows, totals = build.trial_balance(figures)
+    rows, totals = build.trial_balance(figures, level=level)
     return BuiltTrialBalance(months, rows, totals, build.checks(lines, figures))
