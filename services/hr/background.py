@@ -5,6 +5,7 @@ brings org up to date with onboardings, and the sweep that delivers contracts' e
 import logging
 from datetime import timedelta
 
+from services.hr import demo
 from services.hr.config import HrSettings
 from services.hr.domain import labour_contracts, onboarding
 from services.hr.domain.hiring import PLAN_SAGA
@@ -60,7 +61,12 @@ def tasks(runtime: ServiceRuntime, settings: HrSettings) -> list[Task]:
         found.append(
             Periodic("hr-onboarding-org-sync", settings.sweep_interval, sync_onboardings, log)
         )
+
+        async def demo_data() -> bool:
+            return await demo.realise_pending(runtime)
+
         found.append(
             Periodic("hr-contract-expiry-alerts", settings.sweep_interval, expiry_alerts, log)
         )
+        found.append(Periodic("hr-demo-data", settings.sweep_interval, demo_data, log))
     return found

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from services.hr import demo as people_demo
 from services.hr.db.models import KIT, LeaveType
 from services.hr.db.people import PayBand
 from shared.kit.seeding import seeding_session
@@ -38,7 +39,8 @@ PAY_BANDS = [
 async def load_reference_data(
     *, url: str, schema: str, data_dir: Path, demo: bool
 ) -> dict[str, str]:
-    """Add the leave types and pay bands that are missing (HR's later changes are kept)."""
+    """Add the leave types and pay bands that are missing (HR's later changes are kept); with
+    ``demo``, recruitment and contract demo data (see :mod:`services.hr.demo`)."""
     async with seeding_session(url, schema, KIT) as session:
         existing = set((await session.scalars(select(LeaveType.code))).all())
         for code, name, name_en, paid, uses_balance, basis, unit, document in LEAVE_TYPES:
@@ -67,4 +69,7 @@ async def load_reference_data(
                         currency="CNY",
                     )
                 )
+        if demo:
+            await session.flush()
+            await people_demo.plant(session)
     return {}

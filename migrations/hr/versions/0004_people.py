@@ -20,6 +20,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TABLES = (
+    "demo_seeds",
     "scorecard_scores",
     "scorecards",
     "onboardings",
@@ -536,6 +537,13 @@ def upgrade() -> None:
         op.f("ix_scorecard_scores_scorecard_id"), "scorecard_scores", ["scorecard_id"], unique=False
     )
 
+    op.create_table(
+        "demo_seeds",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_demo_seeds")),
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public")
         op.execute(

@@ -375,3 +375,14 @@ class ContractAlert(IdMixin, Base):
         UniqueConstraint("contract_id", "days_before"),
         CheckConstraint(_in("outcome", ("delivered", "skipped")), name="outcome"),
     )
+
+
+class DemoSeed(Base):
+    """Demo data waiting for what it needs from org's feed (``--demo``): planted by the
+    reference loader, realised once hr knows org's demo people."""
+
+    __tablename__ = "demo_seeds"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending | done
+    done_at: Mapped[datetime | None] = mapped_column(default=None)
