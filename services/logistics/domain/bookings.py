@@ -59,8 +59,17 @@ async def event(session: AsyncSession, model: type[BookingEvent], booking: Booki
 
 
 async def bookable_room(session: AsyncSession, room_id: uuid.UUID) -> Room:
-    """An active room (422 ``unknown_room`` otherwise)."""
-    room = await session.get(Room, room_id)
+    """An active room (422 ``unknown_room`` otherwise), locked on PostgreSQL.
+
+    The lock is for throughput, not correctness (the exclusion constraint is that): writers of
+    one room queue on its row, and each then checks against what the one before committed,
+    so a loser is refused by the check at once instead of waiting on the constraint behind a
+    chain of other uncommitted inserts.
+    """
+    query = select(Room).where(Room.id == room_id)
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    room = await session.scalar(query)
     if room is None or not room.active:
         raise Unprocessable(f"there is no room {room_id} in use", code="unknown_room")
     return room

@@ -156,7 +156,10 @@ async def dispatch(
             f"only an approved request is dispatched (this one is {request.status})",
             code="request_not_approved",
         )
-    vehicle = await vehicles.get(session, vehicle_id)
+    # locked on PostgreSQL so that dispatches of one vehicle queue (as bookings of a room do)
+    vehicle = await vehicles.get(
+        session, vehicle_id, lock=session.bind.dialect.name == "postgresql"
+    )
     if vehicle.status != "available":
         raise Unprocessable(
             f"vehicle {vehicle.plate} is {vehicle.status}", code="vehicle_unavailable"
