@@ -369,6 +369,12 @@ async def test_posting_refuses_what_does_not_hold(finance: FinanceService) -> No
         [line(BANK, debit="1.00", cash_flow_item="nope"), line(PAYABLE, credit="1.00")]
     )
     assert item.status_code == 422 and item.json()["code"] == "invalid_cash_flow_item"
+    unknown = await client.post(
+        f"{API}/journal-entries",
+        json=draft_body([line("9999", debit="1.00"), line(PAYABLE, credit="1.00")]),
+        headers=staff,
+    )
+    assert unknown.status_code == 422 and unknown.json()["code"] == "unknown_account"
     one = await post([line(TRAVEL, debit="1.00")])
     assert one.status_code == 422 and one.json()["code"] == "entry_unbalanced"
     async with finance.app.state.runtime.transaction() as session:

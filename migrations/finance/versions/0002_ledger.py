@@ -379,6 +379,16 @@ def upgrade() -> None:
             "debit >= 0 AND credit >= 0", name=op.f("ck_journal_lines_not_negative")
         ),
         sa.ForeignKeyConstraint(
+            ["account_code"],
+            ["accounts.code"],
+            name=op.f("fk_journal_lines_account_code_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["cash_flow_item"],
+            ["cash_flow_items.code"],
+            name=op.f("fk_journal_lines_cash_flow_item_cash_flow_items"),
+        ),
+        sa.ForeignKeyConstraint(
             ["entry_id"],
             ["journal_entries.id"],
             name=op.f("fk_journal_lines_entry_id_journal_entries"),

@@ -167,7 +167,7 @@ class JournalLine(IdMixin, Audited, Base):
         ForeignKey("journal_entries.id", ondelete="CASCADE"), index=True
     )
     line_no: Mapped[int] = mapped_column(Integer)
-    account_code: Mapped[str] = mapped_column(String(20), index=True)
+    account_code: Mapped[str] = mapped_column(ForeignKey("accounts.code"), index=True)
     debit: Mapped[Decimal] = mapped_column(AMOUNT, default=Decimal("0"))
     credit: Mapped[Decimal] = mapped_column(AMOUNT, default=Decimal("0"))
     memo: Mapped[str | None] = mapped_column(String(500), default=None)
@@ -175,7 +175,9 @@ class JournalLine(IdMixin, Audited, Base):
     employee_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     party_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     project: Mapped[str | None] = mapped_column(String(100), default=None)
-    cash_flow_item: Mapped[str | None] = mapped_column(String(40), default=None)
+    cash_flow_item: Mapped[str | None] = mapped_column(
+        ForeignKey("cash_flow_items.code"), default=None
+    )
 
     entry: Mapped[JournalEntry] = relationship(back_populates="lines", lazy="raise")
 

@@ -211,6 +211,16 @@ async def postable(session: AsyncSession, codes: Iterable[str]) -> dict[str, Acc
     return found
 
 
+async def known(session: AsyncSession, codes: Iterable[str]) -> None:
+    """422 ``unknown_account`` for a code that is not in the chart (a draft may name any
+    account of the chart; posting needs active leaves)."""
+    wanted = set(codes)
+    found = set(await session.scalars(select(Account.code).where(Account.code.in_(wanted))))
+    missing = sorted(wanted - found)
+    if missing:
+        raise Unprocessable(f"there is no account {missing[0]}", code="unknown_account")
+
+
 async def cash_flow_items(session: AsyncSession, codes: Iterable[str]) -> set[str]:
     """Those of ``codes`` that are cash-flow items (422 for one that is not)."""
     wanted = set(codes)

@@ -195,6 +195,14 @@ def check_texts(memo: str, source_id: str | None, lines: Sequence[Line]) -> None
         raise Unprocessable(f"{too_long[0]} is too long", code="validation_error")
 
 
+async def check_known(session: AsyncSession, lines: Sequence[Line]) -> None:
+    """A draft's lines name accounts and cash-flow items that exist (422 otherwise)."""
+    await accounts.known(session, (line.account for line in lines))
+    await accounts.cash_flow_items(
+        session, (line.cash_flow_item for line in lines if line.cash_flow_item)
+    )
+
+
 async def check_accounts(session: AsyncSession, lines: Sequence[Line]) -> None:
     """Every line on an active leaf account; a known cash-flow item on every cash-account line
     and on no other."""
@@ -455,6 +463,8 @@ async def create_draft(
     places) and for balance and accounts when it is posted. Refused in a closed period."""
     check_source(source)
     _shape(lines)
+    check_texts(memo, source_id, lines)
+    await check_known(session, lines)
     period = await periods.shared(session, entry_date.year, entry_date.month)
     periods.refuse_closed(period, "no entry is written into it")
     entry = JournalEntry(
@@ -519,6 +529,8 @@ async def update_draft(
         periods.refuse_closed(new, "no entry is moved into it")
     if lines is not None:
         _shape(lines)
+        check_texts(memo or entry.memo, source_id, lines)
+        await check_known(session, lines)
         entry.lines.clear()
         await _flush(session)  # the old lines go before the new take their numbers
         entry.lines.extend(_line_rows(entry, lines))
