@@ -44,6 +44,7 @@ END
 
 
 def upgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
     op.create_table(
         "rooms",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -77,6 +78,13 @@ def upgrade() -> None:
         sa.CheckConstraint("ends_at > starts_at", name=op.f("ck_bookings_ends_after_start")),
         sa.CheckConstraint("status IN ('active', 'cancelled')", name=op.f("ck_bookings_status")),
         sa.CheckConstraint("attendee_count > 0", name=op.f("ck_bookings_attendees_positive")),
+        # a booking lasts at most 7 days: searches bound the index range they scan by it
+        sa.CheckConstraint(
+            "ends_at - starts_at <= interval '7 days'"
+            if postgres
+            else "julianday(ends_at) - julianday(starts_at) <= 7",
+            name=op.f("ck_bookings_at_most_a_week"),
+        ),
         sa.ForeignKeyConstraint(["room_id"], ["rooms.id"], name=op.f("fk_bookings_room_id_rooms")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bookings")),
     )
@@ -84,7 +92,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_bookings_booker_employee_id"), "bookings", ["booker_employee_id"])
     op.create_index(op.f("ix_bookings_series_id"), "bookings", ["series_id"])
     op.create_index(op.f("ix_bookings_meeting_id"), "bookings", ["meeting_id"])
-    if op.get_bind().dialect.name == "postgresql":
+    if postgres:
         # trusted since PostgreSQL 13: the database owner may create it; in public, so that
         # dropping one service schema never drops it from under the others
         op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public")

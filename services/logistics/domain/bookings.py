@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.logistics.db.meetings import Booking, Room
 from services.logistics.domain.booking_rules import (
+    MAX_LENGTH,
     Recurrence,
     check_capacity,
     check_times,
@@ -89,7 +90,16 @@ async def conflicts(
         query = select(Booking).where(
             Booking.room_id == room_id,
             Booking.status == "active",
-            or_(*(and_(Booking.starts_at < end, Booking.ends_at > start) for start, end in part)),
+            or_(
+                *(
+                    and_(
+                        Booking.starts_at < end,
+                        Booking.starts_at > start - MAX_LENGTH,  # bounds the index range
+                        Booking.ends_at > start,
+                    )
+                    for start, end in part
+                )
+            ),
         )
         if ignore is not None:
             query = query.where(Booking.id != ignore)

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.logistics.db.meetings import Booking, Room
+from services.logistics.domain.booking_rules import MAX_LENGTH
 from services.logistics.domain.room_availability import Interval, free_intervals, has_equipment
 from shared.contracts.logistics_meeting_events import RoomCreated, RoomUpdated
 from shared.kit.errors import Conflict, Unprocessable, not_found
@@ -108,6 +109,8 @@ async def availability(
         select(Booking.room_id, Booking.starts_at, Booking.ends_at).where(
             Booking.status == "active",
             Booking.starts_at < end,
+            # no booking is longer than MAX_LENGTH: this bounds the index range scanned
+            Booking.starts_at > start - MAX_LENGTH,
             Booking.ends_at > start,
             Booking.room_id.in_(list(busy)),
         )
