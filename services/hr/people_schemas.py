@@ -197,7 +197,7 @@ class HiringPlanRead(BaseModel):
     grade: str | None
     headcount: int
     reason: str
-    channels: list[str]
+    channels: list[SourceChannel]
     requirements: str
     rounds: list[PlannedRound]
     background_check_waived: bool
@@ -250,7 +250,7 @@ class JobPostingRead(BaseModel):
     department_id: uuid.UUID
     title: str
     description: str
-    channels: list[str]
+    channels: list[SourceChannel]
     status: PostingStatus
     closed_at: datetime | None
     created_at: datetime

@@ -392,3 +392,43 @@ async def test_offers_are_for_hr_and_the_departments_head(hiring: Hiring) -> Non
     assert declined["status"] == "declined"
     found = ok(await hr.client.get(f"{API}/applications/{application['id']}", headers=hr.hr()))
     assert found["stage"] == "withdrawn"
+
+
+async def test_a_department_head_sees_their_departments_candidates_only(hiring: Hiring) -> None:
+    hr, company = hiring.hr, hiring.company
+    applied = await hiring.candidate("甲", "jia@example.com")
+    await hiring.apply(applied)
+    elsewhere = await hiring.candidate("乙", "yi@example.com")  # applied to nothing
+    page = ok(await hr.client.get(f"{API}/candidates", headers=hiring.head))
+    assert [c["id"] for c in page["items"]] == [applied["id"]]
+    path = f"{API}/candidates/{elsewhere['id']}"
+    assert (await hr.client.get(path, headers=hiring.head)).status_code == 404
+    # seeing is not changing: the head may not edit a candidate
+    response = await hr.client.patch(
+        f"{API}/candidates/{applied['id']}", json={"notes": "x"}, headers=hiring.head
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "hr_only"
+    sales_head = hr.employee(company.outsider)
+    assert ok(await hr.client.get(f"{API}/applications", headers=sales_head))["items"] == []
+
+
+async def test_hr_moves_a_pay_band_and_the_next_offer_follows_it(hiring: Hiring) -> None:
+    hr = hiring.hr
+    band = ok(
+        await hr.client.patch(f"{API}/pay-bands/P5", json={"maximum": "25000.00"}, headers=hr.hr())
+    )
+    assert band["maximum"] == "25000.00"
+    bad = await hr.client.patch(
+        f"{API}/pay-bands/P5", json={"minimum": "26000.00"}, headers=hr.hr()
+    )
+    assert bad.status_code == 422
+    head = await hr.client.patch(
+        f"{API}/pay-bands/P5", json={"maximum": "1.00"}, headers=hiring.head
+    )
+    assert head.status_code == 404
+    application = await hiring.apply(await hiring.candidate("丙", "bing@example.com"))
+    await hiring.to_interviewing(application)
+    await hiring.check(application)
+    offer = ok(await hiring.offer(application, salary="26000.00"), 201)
+    assert (offer["status"], offer["above_band"]) == ("pending_approval", True)
