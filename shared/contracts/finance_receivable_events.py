@@ -95,6 +95,22 @@ class PaymentMade(EventPayload):
     entry_id: uuid.UUID | None = None
 
 
+@event_contract("finance.payment.reversed")
+class PaymentReversed(PaymentMade):
+    """A receipt or payment recorded in error was undone: its entry reversed, its invoices owe
+    again what it had settled."""
+
+    reason: str
+    reversal_entry_id: uuid.UUID
+
+
+@event_contract("finance.invoice.payment_reversed")
+class InvoicePaymentReversed(InvoiceEvent):
+    """A payment that settled part of the invoice was reversed; ``paid`` is what is left."""
+
+    payment_id: uuid.UUID
+
+
 class PaymentBatchEvent(EventPayload):
     """A payment batch as it is after the change."""
 
@@ -130,10 +146,12 @@ __all__ = [
     "InvoicePaid",
     "InvoicePartlyPaid",
     "InvoicePaymentApproved",
+    "InvoicePaymentReversed",
     "PaymentAllocationData",
     "PaymentBatchCancelled",
     "PaymentBatchCreated",
     "PaymentBatchEvent",
     "PaymentBatchExecuted",
     "PaymentMade",
+    "PaymentReversed",
 ]

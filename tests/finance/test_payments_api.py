@@ -191,3 +191,61 @@ async def test_concurrent_receipts_never_over_pay_an_invoice(finance: FinanceSer
     held = await read_invoice(finance, invoice["id"])
     assert (held["paid"], held["status"]) == ("900.00", "partly_paid")
     assert await account_movement(finance, "1002") == Decimal("900.00")
+
+
+async def test_a_receipt_recorded_in_error_is_reversed_and_the_invoice_owes_again(
+    finance: FinanceService,
+) -> None:
+    invoice = await issued_invoice(finance)
+    receipt = (await pay(finance, "receipt", CUSTOMER, [(invoice["id"], "11300.00")])).json()
+    assert (await read_invoice(finance, invoice["id"]))["status"] == "paid"
+    answer = await finance.client.post(
+        f"{API}/payments/{receipt['id']}/reverse",
+        json={"reason": "重复登记"},
+        headers={**finance.staff(), "If-Match": f'"{receipt["version"]}"'},
+    )
+    assert answer.status_code == 200, answer.text
+    reversed_ = answer.json()
+    assert reversed_["reversed_on"] == "2026-03-20"  # its own date, later than today (03-11)
+    assert reversed_["reversal_entry_id"] is not None
+    held = await read_invoice(finance, invoice["id"])
+    assert (held["status"], held["paid"], held["outstanding"]) == ("open", "0.00", "11300.00")
+    assert await account_movement(finance, "1002") == Decimal("0.00")
+    assert await account_movement(finance, "1122") == Decimal("11300.00")
+    again = await finance.client.post(
+        f"{API}/payments/{receipt['id']}/reverse", json={"reason": "x"}, headers=finance.staff()
+    )
+    assert again.status_code == 409
+    assert again.json()["code"] == "payment_already_reversed"
+    aging = {
+        day: (
+            await finance.client.get(
+                f"{API}/aging", params={"kind": "receivable", "as_of": day}, headers=finance.staff()
+            )
+        ).json()["totals"]["total"]
+        for day in ("2026-03-19", "2026-03-20")
+    }
+    assert aging == {"2026-03-19": "11300.00", "2026-03-20": "11300.00"}
+
+
+async def test_a_reversed_payment_still_counts_in_the_aging_of_the_days_before(
+    finance: FinanceService,
+) -> None:
+    invoice = await issued_invoice(finance)
+    receipt = (
+        await pay(
+            finance, "receipt", CUSTOMER, [(invoice["id"], "300.00")], payment_date="2026-03-05"
+        )
+    ).json()
+    await finance.client.post(
+        f"{API}/payments/{receipt['id']}/reverse", json={"reason": "退票"}, headers=finance.staff()
+    )  # reversed today, 03-11
+
+    async def owed(day: str) -> str:
+        answer = await finance.client.get(
+            f"{API}/aging", params={"kind": "receivable", "as_of": day}, headers=finance.staff()
+        )
+        return str(answer.json()["totals"]["total"])
+
+    assert await owed("2026-03-10") == "11000.00"
+    assert await owed("2026-03-11") == "11300.00"

@@ -46,6 +46,7 @@ from services.finance.schemas.receivables import (
     PaymentCreate,
     PaymentKind,
     PaymentRead,
+    PaymentReverse,
 )
 from shared.contracts.page import Page
 from shared.contracts.principal import Principal
@@ -396,6 +397,30 @@ async def read_payment(
 ) -> PaymentRead:
     """One receipt or payment with its allocations."""
     payment = await payment_rules.get(session, payment_id)
+    set_etag(response, payment.version)
+    return (await payment_reads(session, [payment]))[0]
+
+
+@router.post(
+    "/payments/{payment_id}/reverse", response_model=PaymentRead, summary="Reverse a payment"
+)
+async def reverse_payment(
+    payment_id: uuid.UUID,
+    payload: PaymentReverse,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: Manager,
+    today: Today,
+) -> PaymentRead:
+    """Undo a receipt or payment recorded in error: its entry is reversed (dated today, or its
+    date if later) and its invoices owe again what it settled (409 ``payment_already_reversed``
+    the second time)."""
+    payment = await payment_rules.get(session, payment_id, lock=True)
+    check_if_match(request, payment.version)
+    payment = await payment_rules.reverse(
+        session, payment, reason=payload.reason, today=today, actor=principal.sub
+    )
     set_etag(response, payment.version)
     return (await payment_reads(session, [payment]))[0]
 

@@ -137,6 +137,9 @@ class Payment(IdMixin, TimestampMixin, VersionedMixin, CreatedByMixin, Audited, 
     reference: Mapped[str] = mapped_column(String(200), default="")
     batch_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
     entry_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    reversed_on: Mapped[date | None] = mapped_column(default=None)
+    reversal_reason: Mapped[str | None] = mapped_column(String(500), default=None)
+    reversal_entry_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
 
     allocations: Mapped[list["PaymentAllocation"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,8 +25,10 @@ from services.finance.domain.invoices_math import status_after
 from shared.contracts.finance_receivable_events import (
     InvoicePaid,
     InvoicePartlyPaid,
+    InvoicePaymentReversed,
     PaymentAllocationData,
     PaymentMade,
+    PaymentReversed,
 )
 from shared.kit.errors import Conflict, Unprocessable, not_found
 from shared.kit.outbox import record_event
@@ -178,32 +181,87 @@ async def record(
         "finance.payment.made",
         subject_type=SUBJECT,
         subject_id=payment.id,
-        data=PaymentMade(
-            kind=kind,
-            party_id=party_id,
-            party_name=payment.party_name,
-            payment_date=payment_date,
-            amount=amount,
-            currency=payment.currency,
-            reference=reference,
-            allocations=[
-                PaymentAllocationData(
-                    invoice_id=a.invoice_id,
-                    invoice_number=held[a.invoice_id].number,
-                    amount=a.amount,
-                )
-                for a in allocations
-            ],
-            batch_id=batch_id,
-            entry_id=entry.id,
+        data=PaymentMade(**payment_fields(payment, held)),
+    )
+    return payment
+
+
+def payment_fields(payment: Payment, invoices: dict[uuid.UUID, Invoice]) -> dict[str, Any]:
+    """The payment as its events carry it."""
+    return {
+        "kind": payment.kind,
+        "party_id": payment.party_id,
+        "party_name": payment.party_name,
+        "payment_date": payment.payment_date,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "reference": payment.reference,
+        "allocations": [
+            PaymentAllocationData(
+                invoice_id=a.invoice_id,
+                invoice_number=invoices[a.invoice_id].number,
+                amount=a.amount,
+            )
+            for a in payment.allocations
+        ],
+        "batch_id": payment.batch_id,
+        "entry_id": payment.entry_id,
+    }
+
+
+async def reverse(
+    session: AsyncSession, payment: Payment, *, reason: str, today: date, actor: str | None
+) -> Payment:
+    """Undo a receipt or payment recorded in error: its entry is reversed (dated today, or the
+    payment's date if later) and its invoices owe again what it settled."""
+    if payment.reversed_on is not None:
+        raise Conflict(
+            f"the payment was reversed on {payment.reversed_on}", code="payment_already_reversed"
+        )
+    held = await locked_invoices(session, [a.invoice_id for a in payment.allocations])
+    entry_date = max(today, payment.payment_date)
+    reversal = await posting.reverse(
+        session,
+        payment.entry_id,  # type: ignore[arg-type]  # every recorded payment is posted
+        entry_date=entry_date,
+        memo=f"冲销 {payment.reference or payment.party_name}: {reason}",
+        actor=actor,
+    )
+    for allocation in payment.allocations:
+        invoice = held[allocation.invoice_id]
+        invoice.paid -= allocation.amount
+        invoice.status = status_after(invoice.paid, invoice.gross)  # type: ignore[assignment]
+    payment.reversed_on = entry_date
+    payment.reversal_reason = reason
+    payment.reversal_entry_id = reversal.id
+    await session.flush()
+    for allocation in payment.allocations:
+        invoice = held[allocation.invoice_id]
+        await record_event(
+            session,
+            "finance.invoice.payment_reversed",
+            subject_type=INVOICE_SUBJECT,
+            subject_id=invoice.id,
+            data=InvoicePaymentReversed(**event_fields(invoice), payment_id=payment.id),
+        )
+    await record_event(
+        session,
+        "finance.payment.reversed",
+        subject_type=SUBJECT,
+        subject_id=payment.id,
+        data=PaymentReversed(
+            **payment_fields(payment, held), reason=reason, reversal_entry_id=reversal.id
         ),
     )
     return payment
 
 
-async def get(session: AsyncSession, payment_id: uuid.UUID) -> Payment:
-    """One payment, or 404."""
-    payment = await session.get(Payment, payment_id)
+async def get(session: AsyncSession, payment_id: uuid.UUID, *, lock: bool = False) -> Payment:
+    """One payment (under a row lock with ``lock``), or 404."""
+    query = select(Payment).where(Payment.id == payment_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    payment = await session.scalar(query)
     if payment is None:
         raise not_found("payment", payment_id)
     return payment

@@ -2,7 +2,7 @@
 
 Buckets: ``current`` (not yet due on the as-of date), 1-30, 31-60, 61-90 and over 90 days past
 due. Figures are as of the date: invoices issued by then and not cancelled by then, less what
-payments dated by then settled, so an aging report of a past date does not change afterwards.
+payments dated by then settled (unless reversed by then), so an aging report of a past date does not change afterwards.
 """
 
 import uuid
@@ -95,7 +95,10 @@ async def outstanding_as_of(
             func.sum(PaymentAllocation.amount).label("settled"),
         )
         .join(Payment, Payment.id == PaymentAllocation.payment_id)
-        .where(Payment.payment_date <= as_of)
+        .where(
+            Payment.payment_date <= as_of,
+            or_(Payment.reversed_on.is_(None), Payment.reversed_on > as_of),
+        )
         .group_by(PaymentAllocation.invoice_id)
         .subquery()
     )

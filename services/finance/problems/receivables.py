@@ -17,6 +17,7 @@ CODES: tuple[ProblemCode, ...] = (
     P("allocation_mismatch", 422, "a payment allocated to an invoice of another party or kind"),
     P("duplicate_allocation", 422, "one payment allocated twice to the same invoice"),
     P("payment_exceeds_balance", 422, "a payment over what is still owed on an invoice"),
+    P("payment_already_reversed", 409, "reversing a payment that was reversed already"),
     P("milestone_conflict", 409, "a contract milestone already invoiced with other terms"),
     P("batch_empty", 422, "no approved payable is due by the batch's date"),
     P("batch_not_pending", 409, "executing or cancelling a batch already executed or cancelled"),

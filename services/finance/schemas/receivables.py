@@ -259,6 +259,12 @@ class PaymentCreate(BaseModel):
     allocations: list[AllocationCreate] = Field(min_length=1, max_length=100)
 
 
+class PaymentReverse(BaseModel):
+    model_config = examples({"reason": "重复登记的收款"})
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
 class AllocationRead(BaseModel):
     model_config = read_examples(
         {"invoice_id": INVOICE_ID, "invoice_number": "AR-2026-0001", "amount": "5000.00"}
@@ -280,6 +286,9 @@ PAYMENT_EXAMPLE: dict[str, Any] = {
     "reference": "银行回单 20260320-0017",
     "batch_id": None,
     "entry_id": ENTRY_ID,
+    "reversed_on": None,
+    "reversal_reason": None,
+    "reversal_entry_id": None,
     "allocations": [
         {"invoice_id": INVOICE_ID, "invoice_number": "AR-2026-0001", "amount": "5000.00"}
     ],
@@ -303,6 +312,9 @@ class PaymentRead(BaseModel):
     reference: str
     batch_id: uuid.UUID | None
     entry_id: uuid.UUID | None
+    reversed_on: date | None
+    reversal_reason: str | None
+    reversal_entry_id: uuid.UUID | None
     allocations: list[AllocationRead]
     version: int
     created_at: datetime
