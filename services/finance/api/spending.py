@@ -83,6 +83,15 @@ def _uuid(value: str) -> uuid.UUID:
         ) from exc
 
 
+def _employee_filter(me: uuid.UUID | None, employee_id: str | None) -> uuid.UUID | None:
+    """``me`` is the caller (no one's claims when the caller is not an employee)."""
+    if employee_id is None:
+        return None
+    if employee_id == "me":
+        return me or uuid.UUID(int=0)
+    return _uuid(employee_id)
+
+
 # ---- categories -----------------------------------------------------------------------------
 
 
@@ -178,9 +187,7 @@ async def list_claims(
     query = await rules.visible_claims(
         session,
         principal,
-        employee_id=(principal.employee_id if employee_id == "me" else _uuid(employee_id))
-        if employee_id
-        else None,
+        employee_id=_employee_filter(principal.employee_id, employee_id),
         department_id=department_id,
         status=status,
         year=year,

@@ -392,6 +392,7 @@ async def _approve_claim(
     checks everything before it writes, so a refusal leaves nothing behind."""
     claim.status = "approved"
     claim.decided_at = utcnow()
+    claim.year = business_day().year  # charged to the year it is approved and posted in
     await _post_claim(session, claim, actor=actor)
     await session.flush()
     await _claim_event(
@@ -544,7 +545,8 @@ async def _describe_claim(session: AsyncSession, claim: ExpenseClaim) -> StartRe
 
 
 async def _claim_approved(session: AsyncSession, claim: ExpenseClaim) -> None:
-    """workflow approved: the budget check that counts, under the budgets' locks."""
+    """workflow approved: the budget check that counts, under the budgets' locks — against the
+    budget of the year it is approved (and posted) in."""
     if await _fits(session, business_day().year, _claim_wants(claim)):
         await _approve_claim(session, claim, actor=None, overridden=False)
         return
