@@ -158,6 +158,14 @@ async def test_a_dismissed_exception_is_closed_with_its_reason(finance: FinanceS
         "重复发布，已手工处理",
     )
     assert await exceptions(finance, status="open") == []
+    read = await finance.client.get(
+        f"{API}/posting-exceptions/{parked['id']}", headers=finance.auditor()
+    )
+    assert (read.json()["status"], read.headers["ETag"]) == ("dismissed", '"2"')
+    options = await finance.client.options(
+        f"{API}/posting-exceptions/retry-all", headers=finance.staff()
+    )
+    assert options.headers["Allow"] == "POST"
     await deliver(finance, envelope(PAYROLL, bonus_fact("run-wrong")))  # delivered again
     assert len(await exceptions(finance)) == 1  # nothing new
 

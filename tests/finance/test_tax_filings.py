@@ -360,3 +360,14 @@ async def test_a_nil_return_has_nothing_to_pay_and_a_paid_return_is_not_moved(
         {"filed_on": "2026-03-11", "tax_base": "1.00", "amount": "0.07", "reference": "C-2"},
     )
     assert (refile.status_code, refile.json()["code"]) == (409, "tax_filing_already_paid")
+
+
+async def test_the_due_date_filters_read_iso_dates_only(finance: FinanceService) -> None:
+    await register(finance, tax="vat", rate="0.06", taxpayer_kind="general")
+    await calendar(finance)
+    march = await filings(finance, due_from="2026-03-01", due_to="2026-03-31")
+    assert [f["period_start"] for f in march] == ["2026-02-01"]
+    refused = await finance.client.get(
+        f"{API}/tax-filings", params={"due_to": "0"}, headers=finance.staff()
+    )
+    assert refused.status_code == 422

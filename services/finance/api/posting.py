@@ -334,7 +334,7 @@ async def list_posting_exceptions(
 
 
 @router.get(
-    "/posting-exceptions/{exception_id}",
+    "/posting-exceptions/{exception_id:uuid}",
     response_model=PostingExceptionRead,
     summary="Read a posting exception",
     responses=READERS_ONLY,

@@ -19,6 +19,7 @@ from services.finance.schemas.tax import (
     FilingExtend,
     FilingFile,
     FilingPay,
+    IsoDate,
     TaxCalendarCreate,
     TaxCalendarRead,
     TaxFilingRead,
@@ -218,8 +219,8 @@ async def list_tax_filings(
     status: Annotated[FilingStatus | None, Query(description="As it is today.")] = None,
     tax_kind: Annotated[Tax | None, Query(alias="tax", description="Only this tax.")] = None,
     year: Annotated[int | None, Query(ge=2000, le=2100, description="The periods' year.")] = None,
-    due_from: date | None = None,
-    due_to: date | None = None,
+    due_from: IsoDate | None = None,
+    due_to: IsoDate | None = None,
 ) -> Page[TaxFilingRead]:
     """The calendar, soonest due first: ``status=overdue`` for what is late, ``status=due`` for
     what can be filed now, ``status=upcoming`` for periods still running."""
@@ -238,7 +239,7 @@ async def list_tax_filings(
 
 
 @router.get(
-    "/tax-filings/{filing_id}",
+    "/tax-filings/{filing_id:uuid}",
     response_model=TaxFilingRead,
     summary="Read a tax filing",
     responses=READERS_ONLY,
