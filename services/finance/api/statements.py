@@ -7,11 +7,13 @@ finance, admin, gm and auditor; the mappings are changed by finance and admin.
 """
 
 import uuid
+from contextlib import AbstractAsyncContextManager
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.finance.db.statements import StatementLine
 from services.finance.domain import statements_lines
@@ -38,6 +40,7 @@ from services.finance.domain.statements_service import (
     BuiltTrialBalance,
     build_statement,
     build_trial_balance,
+    snapshot,
 )
 from services.finance.schemas.statements import (
     Format,
@@ -58,7 +61,7 @@ from shared.kit.auth import guarded
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import DomainError, Forbidden
 from shared.kit.pagination import PageParamsDep, paginate
-from shared.kit.routing import SessionDep, service_router
+from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/finance", tags=["finance: statements"])
 
@@ -178,6 +181,12 @@ DOWNLOADS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def statement_snapshot(request: Request) -> AbstractAsyncContextManager[AsyncSession]:
+    """The statement's reads on one snapshot of the database (see ``statements_service``)."""
+    runtime = runtime_of(request)
+    return snapshot(runtime.engine, runtime.sessionmaker)
+
+
 def _download(content: bytes, file_format: FileFormat, name: str) -> Response:
     return Response(
         content,
@@ -293,7 +302,6 @@ def trial_balance_read(built: BuiltTrialBalance) -> TrialBalanceRead:
 )
 async def read_trial_balance(
     request: Request,
-    session: SessionDep,
     _reader: Reader,
     months: Months,
     wanted: FormatParam = None,
@@ -310,7 +318,8 @@ async def read_trial_balance(
     """Opening balance, the period's debits and credits, and closing balance per account, with
     totals that agree; for `?year=`, `?year=&month=`, `?year=&quarter=` or `?from=&to=`."""
     file_format = chosen_format(request, wanted)
-    built = await build_trial_balance(session, months, level=level)
+    async with statement_snapshot(request) as session:
+        built = await build_trial_balance(session, months, level=level)
     if file_format == "json":
         return trial_balance_read(built)
     return _download(
@@ -321,14 +330,11 @@ async def read_trial_balance(
 
 
 async def _statement(
-    request: Request,
-    session: SessionDep,
-    statement: StatementKind,
-    months: MonthRange,
-    asked: Format | None,
+    request: Request, statement: StatementKind, months: MonthRange, asked: Format | None
 ) -> Any:
     file_format = chosen_format(request, asked)
-    built = await build_statement(session, statement, months)
+    async with statement_snapshot(request) as session:
+        built = await build_statement(session, statement, months)
     if file_format == "json":
         return statement_read(built)
     return _download(
@@ -344,14 +350,13 @@ async def _statement(
 )
 async def read_balance_sheet(
     request: Request,
-    session: SessionDep,
     _reader: Reader,
     months: Months,
     wanted: FormatParam = None,
 ) -> Any:
     """Balances at the end of the period in the CAS line order (Caikuai [2019] No. 6), with
     the prior year-end balances beside them; the year's unclosed profit counts in 未分配利润."""
-    return await _statement(request, session, "balance_sheet", months, wanted)
+    return await _statement(request, "balance_sheet", months, wanted)
 
 
 @router.get(
@@ -362,14 +367,13 @@ async def read_balance_sheet(
 )
 async def read_income_statement(
     request: Request,
-    session: SessionDep,
     _reader: Reader,
     months: Months,
     wanted: FormatParam = None,
 ) -> Any:
     """Revenue, expenses and profit over the period in the CAS line order, with the same months
     of the prior year beside them (the year-end closing entries are left out)."""
-    return await _statement(request, session, "income_statement", months, wanted)
+    return await _statement(request, "income_statement", months, wanted)
 
 
 @router.get(
@@ -380,14 +384,13 @@ async def read_income_statement(
 )
 async def read_cash_flow(
     request: Request,
-    session: SessionDep,
     _reader: Reader,
     months: Months,
     wanted: FormatParam = None,
 ) -> Any:
     """Cash received and paid over the period by cash-flow item (direct method), each
     section's inflows, outflows and net, the net increase and the opening and closing cash."""
-    return await _statement(request, session, "cash_flow", months, wanted)
+    return await _statement(request, "cash_flow", months, wanted)
 
 
 # ------------------------------------------------------------------ the line mappings

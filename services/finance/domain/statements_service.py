@@ -6,14 +6,19 @@ from ``cash_flow_balances`` (both kept by ``post_entry``), through ``ledger_bala
 lines read are those of the year-end closing entries (and of any reversal of them) inside the
 range, found by their source through an index — a few dozen lines a year — so that the income
 statement can leave them out.
+
+A statement reads in several queries; :func:`snapshot` gives them one snapshot of the database
+on PostgreSQL (``REPEATABLE READ``, read only), so an entry posted meanwhile is either wholly in
+every figure or in none, and the ties never break for a moment under concurrent posting.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from services.finance.db.ledger import Account, JournalEntry, JournalLine
 from services.finance.db.statements import StatementLine
@@ -50,6 +55,24 @@ COLUMNS: dict[StatementKind, tuple[str, str]] = {
     "income_statement": ("本期金额 Current period", "上期金额 Same period of the prior year"),
     "cash_flow": ("本期金额 Current period", "上期金额 Same period of the prior year"),
 }
+
+
+@asynccontextmanager
+async def snapshot(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[AsyncSession]:
+    """A session whose reads all see one snapshot (PostgreSQL: a read-only ``REPEATABLE READ``
+    transaction, rolled back at the end; SQLite has one writer and reads as it is)."""
+    async with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        async with sessions(bind=connection) as session:
+            try:
+                yield session
+            finally:
+                await session.rollback()
 
 
 def line_def(row: StatementLine) -> LineDef:
