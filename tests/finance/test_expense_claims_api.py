@@ -357,3 +357,37 @@ async def test_expense_categories(books: Books) -> None:
         headers=books.as_person("engineer"),
     )
     assert_problem(response, 403, "finance_only")
+
+
+async def test_people_and_departments_finance_does_not_know(books: Books) -> None:
+    await books.approved_budget("SALES", {"6602.02": "100.00"})
+    await books.person("leaver", "SALES", status="left")
+    left = await books.claim("leaver", ("travel", "10.00"), status=422)
+    assert left["code"] == "unknown_employee"
+    stranger = books.service.as_user("employee", employee_id=uuid.uuid4())
+    response = await books.service.client.post(
+        f"{API}/expense-claims",
+        json={
+            "title": "x",
+            "lines": [
+                {
+                    "category": "travel",
+                    "amount": "1.00",
+                    "expense_date": TODAY.isoformat(),
+                    "description": "x",
+                }
+            ],
+        },
+        headers=stranger,
+    )
+    assert_problem(response, 422, "unknown_employee")
+    elsewhere = await books.claim(
+        "seller", ("travel", "10.00"), status=422, department_id=str(uuid.uuid4())
+    )
+    assert elsewhere["code"] == "unknown_department"
+    response = await books.service.client.post(
+        f"{API}/budgets",
+        json={"year": YEAR, "department_id": str(uuid.uuid4()), "lines": []},
+        headers=books.service.staff(),
+    )
+    assert_problem(response, 422, "unknown_department")
