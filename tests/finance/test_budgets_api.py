@@ -267,7 +267,7 @@ async def test_a_revision_is_applied_when_approved_and_its_history_kept(books: B
     )
     assert await books.outcome(rejected["id"], "budget_revision", "rejected")
     assert (await books.get(f"/budgets/{budget['id']}"))["total"] == "19500.00"
-    history = await books.get(f"/budgets/{budget['id']}/revisions")
+    history = (await books.get(f"/budgets/{budget['id']}/revisions"))["items"]
     assert [(h["reason"], h["status"]) for h in history] == [
         ("新增海外客户拜访", "approved"),
         ("再加", "rejected"),

@@ -23,6 +23,7 @@ from services.finance.schemas.budgets import (
     ExecutionRow,
     RevisionCreate,
     RevisionRead,
+    RevisionStatus,
 )
 from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
@@ -292,12 +293,24 @@ async def create_revision(
 
 @router.get(
     "/budgets/{budget_id}/revisions",
-    response_model=list[RevisionRead],
+    response_model=Page[RevisionRead],
     summary="A budget's revisions",
 )
 async def list_revisions(
-    budget_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
-) -> list[BudgetRevision]:
-    """Every revision of the budget, oldest first: its history after approval."""
+    budget_id: uuid.UUID,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    params: PageParamsDep,
+    status: RevisionStatus | None = None,
+) -> Page[RevisionRead]:
+    """Every revision of the budget, oldest first by default: its history after approval."""
     budget = await rules.get_visible(session, principal, budget_id)
-    return await rules.revisions(session, budget)
+    return await paginate(
+        session,
+        rules.revisions(budget, status=status),
+        params,
+        sortable={"created_at": BudgetRevision.created_at},
+        id_column=BudgetRevision.id,
+        default_sort="created_at",
+        to_item=RevisionRead.model_validate,
+    )

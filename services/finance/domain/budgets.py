@@ -405,17 +405,12 @@ async def revise(
     return revision
 
 
-async def revisions(session: AsyncSession, budget: Budget) -> list[BudgetRevision]:
-    """The budget's revisions, oldest first (the history of its changes after approval)."""
-    return list(
-        (
-            await session.scalars(
-                select(BudgetRevision)
-                .where(BudgetRevision.budget_id == budget.id)
-                .order_by(BudgetRevision.created_at, BudgetRevision.id)
-            )
-        ).all()
-    )
+def revisions(budget: Budget, *, status: str | None = None) -> Select[tuple[BudgetRevision]]:
+    """The budget's revisions (the history of its changes after approval), filtered."""
+    query = select(BudgetRevision).where(BudgetRevision.budget_id == budget.id)
+    if status is not None:
+        query = query.where(BudgetRevision.status == status)
+    return query
 
 
 # ---- the approvals, on the kit saga ---------------------------------------------------------
