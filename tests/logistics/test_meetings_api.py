@@ -333,3 +333,26 @@ async def test_meeting_changes_are_recorded_as_events(logistics: LogisticsServic
         "logistics.meeting.cancelled",
     ):
         assert expected in types
+
+
+async def test_a_meeting_moved_to_another_room_or_online_frees_its_room(
+    logistics: LogisticsService,
+) -> None:
+    first = await add_room(logistics, "First", capacity=5)
+    second = await add_room(logistics, "Second", capacity=5)
+    meeting = await schedule(logistics, first["id"])
+    url = f"{API}/meetings/{meeting['id']}"
+    moved = ok(
+        await logistics.client.patch(
+            url, json={"room_id": second["id"]}, headers=logistics.employee(ALICE)
+        )
+    )
+    assert moved["room_id"] == second["id"]
+    ok(await book(logistics, first["id"], at(1), at(1, 1), who=DAVE), 201)
+    online = ok(
+        await logistics.client.patch(
+            url, json={"room_id": None, "location": "Online"}, headers=logistics.employee(ALICE)
+        )
+    )
+    assert online["room_id"] is None and online["booking_id"] is None
+    ok(await book(logistics, second["id"], at(1), at(1, 1), who=DAVE), 201)

@@ -633,7 +633,7 @@ async def list_action_items(
     meeting_id: uuid.UUID | None = None,
 ) -> Page[ActionItemRead]:
     """Action items the caller owns or whose meeting they may see (all for logistics and
-    auditors); ``owner=me&status=open`` is one's open to-do list, by due date."""
+    auditors); ``owner=me&status=open`` is one's open to-do list, oldest first."""
     query = meeting_rules.item_visibility(principal)
     person = resolve_person(principal, owner)
     if person:

@@ -196,7 +196,8 @@ async def update(
     changes.pop("attendee_ids", None)
     starts_at = changes.pop("starts_at", None) or meeting.starts_at
     ends_at = changes.pop("ends_at", None) or meeting.ends_at
-    room_id = changes.pop("room_id", None) or meeting.room_id
+    # a room given moves the meeting there; an explicit null frees its room
+    room_id = changes.pop("room_id") if "room_id" in changes else meeting.room_id
     moved = (starts_at, ends_at, room_id) != (meeting.starts_at, meeting.ends_at, meeting.room_id)
     if moved:
         check_times(starts_at, ends_at, now)

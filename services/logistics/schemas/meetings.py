@@ -324,7 +324,9 @@ class MeetingUpdate(Strict):
     materials: list[Material] | None = Field(default=None, max_length=50)
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
-    room_id: uuid.UUID | None = None
+    room_id: uuid.UUID | None = Field(
+        default=None, description="Another room; an explicit null frees the meeting's room."
+    )
     location: str | None = Field(default=None, max_length=200)
     attendee_ids: list[uuid.UUID] | None = Field(default=None, max_length=500)
 
