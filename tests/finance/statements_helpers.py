@@ -14,12 +14,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from services.finance.domain import ledger
-from services.finance.domain.statements import (
-    AccountInfo,
-    LedgerFigures,
-    MonthRange,
-    Movement,
-)
+from services.finance.domain.statements import AccountInfo, LedgerFigures, Movement
+from services.finance.domain.statements_period import MonthRange
 
 if TYPE_CHECKING:
     from tests.finance.conftest import FinanceService

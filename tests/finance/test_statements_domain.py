@@ -12,17 +12,15 @@ from hypothesis import strategies as st
 from services.finance.domain import statements as s
 from services.finance.domain.statements import (
     LineDef,
-    Month,
-    MonthRange,
     Term,
     balance_sheet_amounts,
     cash_flow_amounts,
     checks,
     income_statement_amounts,
     mapping_problems,
-    resolve_range,
     trial_balance,
 )
+from services.finance.domain.statements_period import Month, MonthRange, resolve_range
 from services.finance.seed.statements import default_lines
 from shared.kit.errors import Unprocessable
 from tests.finance.statements_helpers import (

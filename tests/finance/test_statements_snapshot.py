@@ -3,7 +3,7 @@ posted while a statement is being built is in all of its figures or in none of t
 
 import pytest
 
-from services.finance.domain.statements import Month, MonthRange
+from services.finance.domain.statements_period import Month, MonthRange
 from services.finance.domain.statements_service import load_accounts, load_figures, snapshot
 from tests.finance.conftest import FinanceService
 from tests.finance.statements_helpers import SMALL_COMPANY, post_hand_entries

@@ -17,13 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.finance.db.statements import StatementLine
 from services.finance.domain import statements_lines
-from services.finance.domain.statements import (
-    Checks,
-    MonthRange,
-    StatementKind,
-    TrialBalanceRow,
-    resolve_range,
-)
+from services.finance.domain.statements import Checks, StatementKind, TrialBalanceRow
 from services.finance.domain.statements_export import (
     CSV_TYPE,
     MEDIA_TYPES,
@@ -33,6 +27,7 @@ from services.finance.domain.statements_export import (
     statement_file,
     trial_balance_file,
 )
+from services.finance.domain.statements_period import MonthRange, resolve_range
 from services.finance.domain.statements_service import (
     COLUMNS,
     TITLES,

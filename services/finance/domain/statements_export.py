@@ -15,7 +15,8 @@ from typing import Literal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from services.finance.domain.statements import Checks, MonthRange
+from services.finance.domain.statements import Checks
+from services.finance.domain.statements_period import MonthRange
 from services.finance.domain.statements_service import (
     COLUMNS,
     TITLES,

@@ -29,14 +29,13 @@ from services.finance.domain.statements import (
     Checks,
     LedgerFigures,
     LineDef,
-    Month,
-    MonthRange,
     Movement,
     StatementKind,
     StatementRow,
     Term,
     TrialBalanceRow,
 )
+from services.finance.domain.statements_period import Month, MonthRange
 from services.finance.domain.year_end import SOURCE as CLOSE_SOURCE
 
 ZERO = Decimal("0.00")
