@@ -495,3 +495,20 @@ async def test_only_finance_and_auditors_see_the_journal(finance: FinanceService
     assert reverse.status_code == 403 and reverse.json()["code"] == "finance_only"
     admin = await client.post(f"{url}/reverse", headers=finance.admin())
     assert admin.status_code == 201
+
+
+async def test_system_clients_read_and_write_by_scope(finance: FinanceService) -> None:
+    from shared.kit.testing import bearer
+
+    client = finance.client
+    reader = bearer(finance.minter.client(["finance:read"], client_id="svc-reports"))
+    writer = bearer(finance.minter.client(["finance:write"], client_id="svc-payroll"))
+    made = await client.post(f"{API}/journal-entries", json=draft_body(), headers=writer)
+    assert made.status_code == 201 and made.json()["created_by"] == "svc-payroll"
+    assert (
+        await client.get(f"{API}/journal-entries/{made.json()['id']}", headers=reader)
+    ).status_code == 200
+    refused = await client.post(f"{API}/journal-entries", json=draft_body(), headers=reader)
+    assert refused.status_code == 403 and refused.json()["code"] == "insufficient_scope"
+    other = bearer(finance.minter.client(["hr:read"], client_id="svc-hr"))
+    assert (await client.get(f"{API}/accounts", headers=other)).status_code == 403
