@@ -20,9 +20,14 @@ async def test_a_department_learnt_after_the_demo_is_loaded_gets_its_budget(
     await load_demo(finance)
     books = Books(finance, Company())
     await books.department("RND")
+    assert len((await books.get("/budgets", year=YEAR))["items"]) == 1
+    assert (await books.get("/expense-claims"))["items"] == []  # no head to claim yet
     await books.person("head", "RND")
-    await books.department("RND", head="head", update=True)  # not made twice
+    await books.department("RND", head="head", update=True)  # the budget is not made twice
+    await books.department("RND", head="head", update=True)  # nor are the claims
     [budget] = (await books.get("/budgets", year=YEAR))["items"]
+    claims = (await books.get("/expense-claims"))["items"]
+    assert sorted(c["status"] for c in claims) == ["approved", "paid"]
     assert budget["status"] == "approved"
     assert budget["department_id"] == str(books.dept("RND"))
     assert budget["total"] == "540000.00"  # 12 x (30000 + 12000 + 3000)

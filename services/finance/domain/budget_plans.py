@@ -3,7 +3,8 @@
 ``seed/budgets.py`` (``--demo``) plans a year's budgets for org's demo departments by *code*,
 since finance learns departments (and their ids) only from org's feed. When the directory first
 learns a department, :func:`realise_plans` turns its plans into an approved budget (twelve equal
-months per account) and files two demo expense claims of its head — one paid, one approved and
+months per account) and, once the department has a head (org may name one later), files two demo
+expense claims of its head — one paid, one approved and
 posted — so budget execution and the statements show real figures. Nothing happens for a
 department without plans (every department outside the demo).
 """
@@ -76,16 +77,24 @@ async def realise_plans(session: AsyncSession, department: Department) -> list[B
             },
         )
         made.append(budget)
-        if year == now.year and department.head_employee_id is not None:
-            await _demo_claims(session, department)
+    if by_year.get(utcnow().year) and department.head_employee_id is not None:
+        await _demo_claims(session, department)
     return made
 
 
 async def _demo_claims(session: AsyncSession, department: Department) -> None:
-    """Two claims of the department's head: one paid, one approved and owed."""
+    """Two claims of the department's head (once it has one): one paid, one approved and owed."""
     from services.finance.domain.spending_posting import post_claim, post_payment
 
     assert department.head_employee_id is not None
+    made = await session.scalar(
+        select(ExpenseClaimLine.id)
+        .join(ExpenseClaim, ExpenseClaim.id == ExpenseClaimLine.claim_id)
+        .where(ExpenseClaim.created_by == "demo", ExpenseClaimLine.department_id == department.id)
+        .limit(1)
+    )
+    if made is not None:
+        return
     today = utcnow().date()
     for category, account, amount, description, paid in DEMO_CLAIMS:
         claim = ExpenseClaim(

@@ -42,7 +42,6 @@ async def apply_org_event(session: AsyncSession, event: EventEnvelope) -> None:
         employee.synced_at = utcnow()
     elif isinstance(payload, DepartmentRecord):
         department = await session.get(Department, payload.id)
-        learnt = department is None
         if department is None:
             department = Department(id=payload.id)
             session.add(department)
@@ -52,12 +51,12 @@ async def apply_org_event(session: AsyncSession, event: EventEnvelope) -> None:
         department.head_employee_id = payload.head_employee_id
         department.status = payload.status
         department.synced_at = utcnow()
-        if learnt:
-            await session.flush()
-            # the demo budgets planned for this department's code, if any (seed/budgets.py)
-            from services.finance.domain.budget_plans import realise_plans
+        await session.flush()
+        # the demo budgets planned for this department's code, if any (seed/budgets.py);
+        # nothing for a department without plans
+        from services.finance.domain.budget_plans import realise_plans
 
-            await realise_plans(session, department)
+        await realise_plans(session, department)
     await session.flush()
 
 
