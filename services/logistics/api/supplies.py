@@ -79,7 +79,9 @@ from shared.kit.service_client import ServiceClient
 router = service_router(prefix="/api/v1/logistics", tags=["logistics: supplies"])
 API = "/api/v1/logistics"
 M = TypeVar("M", bound=BaseModel)
-IF_MATCH_412: dict[int | str, dict[str, Any]] = {412: {"description": "If-Match names another version of the record."}}
+IF_MATCH_412: dict[int | str, dict[str, Any]] = {
+    412: {"description": "If-Match names another version of the record."}
+}
 
 
 def workflow_client(request: Request) -> ServiceClient:

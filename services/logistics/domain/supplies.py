@@ -262,7 +262,9 @@ async def levels(session: AsyncSession, supply_id: uuid.UUID) -> list[StockLevel
     )
 
 
-async def low_stock(session: AsyncSession, pickup_point_id: uuid.UUID | None) -> list[LowStockSupply]:
+async def low_stock(
+    session: AsyncSession, pickup_point_id: uuid.UUID | None
+) -> list[LowStockSupply]:
     """Active SKUs whose available stock (on hand less reserved; at one pick-up point, or over
     all of them) is at or below the reorder point, the furthest below first."""
     sums = totals()
