@@ -246,7 +246,7 @@ async def test_an_invoice_dated_in_a_closed_period_is_not_issued_and_stays_a_dra
 
 
 async def test_a_receipt_dated_in_a_closed_period_changes_nothing(finance: FinanceService) -> None:
-    invoice = await issued_invoice(finance)
+    invoice = await issued_invoice(finance, issue_date="2026-02-02", due_date="2026-03-02")
     await close_february(finance)
     answer = await pay(
         finance, "receipt", CUSTOMER, [(invoice["id"], "100.00")], payment_date="2026-02-27"

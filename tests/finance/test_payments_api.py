@@ -249,3 +249,18 @@ async def test_a_reversed_payment_still_counts_in_the_aging_of_the_days_before(
 
     assert await owed("2026-03-10") == "11000.00"
     assert await owed("2026-03-11") == "11300.00"
+
+
+async def test_a_payment_dated_before_the_invoice_was_issued_is_refused(
+    finance: FinanceService,
+) -> None:
+    invoice = await issued_invoice(finance, issue_date="2026-03-02")
+    answer = await pay(
+        finance, "receipt", CUSTOMER, [(invoice["id"], "1.00")], payment_date="2026-03-01"
+    )
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "payment_before_issue"
+    same_day = await pay(
+        finance, "receipt", CUSTOMER, [(invoice["id"], "1.00")], payment_date="2026-03-02"
+    )
+    assert same_day.status_code == 201

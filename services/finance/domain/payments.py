@@ -63,9 +63,10 @@ def check_allocations(allocations: Sequence[Allocation]) -> None:
 
 
 def check_settles(
-    invoice: Invoice, kind: PaymentKind, party_id: uuid.UUID, amount: Decimal
+    invoice: Invoice, kind: PaymentKind, party_id: uuid.UUID, amount: Decimal, on: date
 ) -> None:
-    """An allocation goes to an open invoice of the payment's party and kind, within its balance."""
+    """An allocation goes to an open invoice of the payment's party and kind, issued by the
+    payment's date, within what is still owed on it."""
     if invoice.kind != INVOICE_KIND_OF[kind] or invoice.party_id != party_id:
         raise Unprocessable(
             f"invoice {invoice.number} is a {invoice.kind} of party {invoice.party_id}; a {kind} "
@@ -76,6 +77,12 @@ def check_settles(
         raise Conflict(
             f"invoice {invoice.number} is {invoice.status}; only issued invoices are paid",
             code="invoice_not_open",
+        )
+    if on < invoice.issue_date:
+        raise Unprocessable(
+            f"invoice {invoice.number} is issued on {invoice.issue_date}, after the payment's "
+            f"date {on}; money received or paid before an invoice is an advance, not a settlement",
+            code="payment_before_issue",
         )
     outstanding = invoice.gross - invoice.paid
     if amount > outstanding:
@@ -122,7 +129,7 @@ async def record(
     check_allocations(allocations)
     held = await locked_invoices(session, [a.invoice_id for a in allocations])
     for allocation in allocations:
-        check_settles(held[allocation.invoice_id], kind, party_id, allocation.amount)
+        check_settles(held[allocation.invoice_id], kind, party_id, allocation.amount, payment_date)
     first = held[allocations[0].invoice_id]
     amount = sum((a.amount for a in allocations), Decimal("0.00"))
     payment = Payment(

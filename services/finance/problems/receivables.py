@@ -16,6 +16,7 @@ CODES: tuple[ProblemCode, ...] = (
     P("not_a_payable", 422, "approving a receivable invoice for payment"),
     P("allocation_mismatch", 422, "a payment allocated to an invoice of another party or kind"),
     P("duplicate_allocation", 422, "one payment allocated twice to the same invoice"),
+    P("payment_before_issue", 422, "a payment dated before an invoice it settles was issued"),
     P("payment_exceeds_balance", 422, "a payment over what is still owed on an invoice"),
     P("payment_already_reversed", 409, "reversing a payment that was reversed already"),
     P("milestone_conflict", 409, "a contract milestone already invoiced with other terms"),
