@@ -28,6 +28,8 @@ async def test_a_department_learnt_after_the_demo_is_loaded_gets_its_budget(
     [budget] = (await books.get("/budgets", year=YEAR))["items"]
     claims = (await books.get("/expense-claims"))["items"]
     assert sorted(c["status"] for c in claims) == ["approved", "paid"]
+    # made for the first employee finance learnt there (org may set heads without an event)
+    assert {c["employee_id"] for c in claims} == {str(books.company.head)}
     assert budget["status"] == "approved"
     assert budget["department_id"] == str(books.dept("RND"))
     assert budget["total"] == "540000.00"  # 12 x (30000 + 12000 + 3000)

@@ -3,12 +3,13 @@
 ``seed/budgets.py`` (``--demo``) plans a year's budgets for org's demo departments by *code*,
 since finance learns departments (and their ids) only from org's feed. When the directory first
 learns a department, :func:`realise_plans` turns its plans into an approved budget (twelve equal
-months per account) and, once the department has a head (org may name one later), files two demo
-expense claims of its head — one paid, one approved and
+months per account) and files two demo expense claims of someone of the department (its head
+once org names one, or the first employee finance learns there) — one paid, one approved and
 posted — so budget execution and the statements show real figures. Nothing happens for a
 department without plans (every department outside the demo).
 """
 
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
@@ -78,15 +79,24 @@ async def realise_plans(session: AsyncSession, department: Department) -> list[B
         )
         made.append(budget)
     if by_year.get(utcnow().year) and department.head_employee_id is not None:
-        await _demo_claims(session, department)
+        await demo_claims(session, department, department.head_employee_id)
     return made
 
 
-async def _demo_claims(session: AsyncSession, department: Department) -> None:
-    """Two claims of the department's head (once it has one): one paid, one approved and owed."""
+async def demo_claims(session: AsyncSession, department: Department, claimant: uuid.UUID) -> None:
+    """Two claims of someone of a department with a demo budget this year (its head, or the
+    first employee finance learns there), once: one paid, one approved and owed."""
     from services.finance.domain.spending_posting import post_claim, post_payment
 
-    assert department.head_employee_id is not None
+    planned = await session.scalar(
+        select(Budget.id).where(
+            Budget.department_id == department.id,
+            Budget.year == utcnow().year,
+            Budget.created_by == "demo",
+        )
+    )
+    if planned is None:
+        return
     made = await session.scalar(
         select(ExpenseClaimLine.id)
         .join(ExpenseClaim, ExpenseClaim.id == ExpenseClaimLine.claim_id)
@@ -98,7 +108,7 @@ async def _demo_claims(session: AsyncSession, department: Department) -> None:
     today = utcnow().date()
     for category, account, amount, description, paid in DEMO_CLAIMS:
         claim = ExpenseClaim(
-            employee_id=department.head_employee_id,
+            employee_id=claimant,
             title=f"{department.name} {description}",
             year=today.year,
             total=amount,

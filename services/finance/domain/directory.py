@@ -40,6 +40,12 @@ async def apply_org_event(session: AsyncSession, event: EventEnvelope) -> None:
         employee.manager_id = payload.manager_id
         employee.status = payload.status
         employee.synced_at = utcnow()
+        await session.flush()
+        home = await session.get(Department, payload.department_id)
+        if home is not None and payload.status != "left":
+            from services.finance.domain.budget_plans import demo_claims
+
+            await demo_claims(session, home, payload.id)  # only where a demo budget is
     elif isinstance(payload, DepartmentRecord):
         department = await session.get(Department, payload.id)
         if department is None:
