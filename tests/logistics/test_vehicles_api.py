@@ -4,12 +4,13 @@ trips with a monotonic odometer, fuel and tolls, and who sees what."""
 
 import asyncio
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
+from services.logistics.domain import vehicle_requests
 from services.logistics.domain.vehicle_rules import check_odometer, maintenance_due
 from services.logistics.reference import load_reference_data
 from shared.kit.errors import Unprocessable
@@ -432,3 +433,38 @@ async def test_demo_data_brings_rooms_and_a_fleet(
         )
         again = ok(await service.client.get(f"{API}/vehicles", headers=service.employee(ALICE)))
         assert len(again["items"]) == len(fleet["items"])
+
+
+async def test_a_request_filed_while_workflow_is_down_is_started_by_the_sweep(
+    logistics: LogisticsService,
+) -> None:
+    logistics.workflow.down = True
+    made = await ask_vehicle(logistics)
+    assert made["status"] == "pending" and made["workflow_instance_id"] is None
+    logistics.workflow.down = False
+    runtime = logistics.app.state.runtime
+    later = datetime.now(UTC) + timedelta(hours=1)
+    assert await vehicle_requests.SAGA.sweep(runtime, runtime.service_client, now=later) == 1
+    found = ok(
+        await logistics.client.get(
+            f"{API}/vehicle-requests/{made['id']}", headers=logistics.employee(ALICE)
+        )
+    )
+    assert found["workflow_instance_id"] is not None
+    assert len(logistics.workflow.started()) == 1
+
+
+async def test_a_request_workflow_refuses_to_start_ends_approval_refused(
+    logistics: LogisticsService,
+) -> None:
+    logistics.workflow.refuse_starts = True
+    made = await ask_vehicle(logistics)
+    found = ok(
+        await logistics.client.get(
+            f"{API}/vehicle-requests/{made['id']}", headers=logistics.employee(ALICE)
+        )
+    )
+    assert found["status"] == "approval_refused"
+    assert await recorded_events(logistics, "logistics.vehicle_request.rejected") == [
+        "logistics.vehicle_request.rejected"
+    ]
