@@ -114,7 +114,7 @@ async def availability(
     client: httpx.AsyncClient, headers: dict[str, str], searches: int
 ) -> list[dict[str, Any]]:
     day = YEAR_START + timedelta(days=150)
-    cases = {
+    cases: dict[str, dict[str, Any]] = {
         "1 day, all rooms": {"from": day, "to": day + timedelta(days=1)},
         "1 week, all rooms": {"from": day, "to": day + timedelta(days=7)},
         "1 week, 10+ seats, video": {

@@ -30,7 +30,7 @@ async def announce(service: LogisticsService, capacity: int = 2, **extra: Any) -
         "capacity": capacity,
         **extra,
     }
-    return ok(  # type: ignore[no-any-return]
+    return ok(
         await service.client.post(f"{API}/company-events", json=body, headers=service.staff()), 201
     )
 

@@ -37,7 +37,7 @@ async def schedule(service: LogisticsService, room_id: str | None, **extra: Any)
     response = await service.client.post(
         f"{API}/meetings", json=body, headers=service.employee(ALICE)
     )
-    return ok(response, 201)  # type: ignore[no-any-return]
+    return ok(response, 201)
 
 
 def recipients(notice: dict[str, Any]) -> set[str]:
