@@ -264,3 +264,21 @@ async def test_a_payment_dated_before_the_invoice_was_issued_is_refused(
         finance, "receipt", CUSTOMER, [(invoice["id"], "1.00")], payment_date="2026-03-02"
     )
     assert same_day.status_code == 201
+
+
+@pytest.mark.postgres_only
+async def test_payments_locking_the_same_invoices_in_any_order_never_deadlock(
+    finance: FinanceService,
+) -> None:
+    first = await issued_invoice(finance, lines=[line("1000.00")])  # 1130.00
+    second = await issued_invoice(finance, lines=[line("1000.00")])
+    orders = [
+        [(first["id"], "10.00"), (second["id"], "10.00")],
+        [(second["id"], "10.00"), (first["id"], "10.00")],
+    ]
+    answers = await asyncio.gather(
+        *(pay(finance, "receipt", CUSTOMER, orders[n % 2]) for n in range(10))
+    )
+    assert [a.status_code for a in answers] == [201] * 10
+    for invoice in (first, second):
+        assert (await read_invoice(finance, invoice["id"]))["paid"] == "100.00"

@@ -1,8 +1,11 @@
 """Payment batches: approved payables due by a date, the bank CSV, executed into posted payments."""
 
+import asyncio
 import csv
 import io
 from decimal import Decimal
+
+import pytest
 
 from tests.finance.conftest import API, FinanceService
 from tests.finance.receivables_helpers import (
@@ -144,3 +147,40 @@ async def test_batches_are_listed_by_status(finance: FinanceService) -> None:
         f"{API}/payment-batches", params={"status": "pending"}, headers=finance.auditor()
     )
     assert [b["id"] for b in listed.json()["items"]] == [batch["id"]]
+
+
+@pytest.mark.postgres_only
+async def test_two_batches_made_at_once_never_take_the_same_payable(
+    finance: FinanceService,
+) -> None:
+    await approved_payable(finance, due_date="2026-03-20")
+    answers = await asyncio.gather(
+        *(
+            finance.client.post(
+                f"{API}/payment-batches",
+                json={"due_by": "2026-03-31", "payment_date": "2026-03-25"},
+                headers=finance.staff(),
+            )
+            for _ in range(4)
+        )
+    )
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses.count(201) == 1
+    assert set(statuses) - {201} <= {409, 422}
+
+
+@pytest.mark.postgres_only
+async def test_a_batch_executed_twice_at_once_pays_once(finance: FinanceService) -> None:
+    invoice = await approved_payable(finance, due_date="2026-03-20")
+    batch = await make_batch(finance)
+    answers = await asyncio.gather(
+        *(
+            finance.client.post(
+                f"{API}/payment-batches/{batch['id']}/execute", headers=finance.staff()
+            )
+            for _ in range(3)
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [200, 409, 409]
+    assert (await read_invoice(finance, invoice["id"]))["paid"] == "2260.00"
+    assert await account_movement(finance, "1002") == Decimal("-2260.00")
