@@ -106,3 +106,26 @@ async def test_post_entry_refuses_text_its_columns_cannot_hold(finance: FinanceS
     with pytest.raises(DomainError) as refused:
         await post_direct(finance, lines, source="Manual")
     assert refused.value.code == "invalid_source"
+
+
+async def test_post_entry_answers_the_entry_with_its_lines(finance: FinanceService) -> None:
+    async with finance.app.state.runtime.transaction() as session:
+        entry = await ledger.post_entry(
+            session,
+            entry_date=date(2026, 3, 3),
+            memo="m",
+            lines=[Line(TRAVEL, debit=D("2.00")), Line(PAYABLE, credit=D("2.00"))],
+            source="expense_claim",
+            source_id="claim-1",
+            actor=None,
+        )
+        assert [(row.line_no, row.account_code) for row in entry.lines] == [
+            (1, TRAVEL),
+            (2, PAYABLE),
+        ]
+        reversal = await ledger.reverse_entry(
+            session, entry, entry_date=None, memo=None, actor=None
+        )
+        assert reversal.entry_date == entry.entry_date and reversal.source_id == str(entry.id)
+        assert [row.credit for row in reversal.lines] == [D("2.00"), D("0.00")]
+        assert entry.reversed_by_id == reversal.id

@@ -443,8 +443,8 @@ async def post_entry(
         created_by=actor,
         reverses_id=reverses_id,
     )
+    entry.lines = _line_rows(entry, checked)  # loaded: callers may read them
     session.add(entry)
-    session.add_all(_line_rows(entry, checked))
     await _flush(session)
     return await _post(session, entry, checked, total, seq, actor)
 
@@ -478,10 +478,10 @@ async def create_draft(
         total=sum((line.debit for line in lines), ZERO),
         created_by=actor,
     )
+    entry.lines = _line_rows(entry, lines)
     session.add(entry)
-    session.add_all(_line_rows(entry, lines))
     await _flush(session)
-    return await get_entry(session, entry.id)
+    return entry
 
 
 def _shape(lines: Sequence[Line]) -> None:
