@@ -2,6 +2,7 @@
 candidates (duplicates refused), the pipeline's order, interview rounds with scorecards hidden
 until submitted, the background check before an offer, and offers within and above the pay band."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from services.hr.domain.hiring import PLAN_SAGA
 from services.hr.domain.offers import OFFER_SAGA
 from shared.kit.consumer import apply_event
+from shared.kit.db import utcnow
 from tests.hr.conftest import Company, HrService
 from tests.hr.people_helpers import API, SCORES, Hiring, approved_plan, later, ok
 
@@ -432,3 +434,65 @@ async def test_hr_moves_a_pay_band_and_the_next_offer_follows_it(hiring: Hiring)
     await hiring.check(application)
     offer = ok(await hiring.offer(application, salary="26000.00"), 201)
     assert (offer["status"], offer["above_band"]) == ("pending_approval", True)
+
+
+async def test_a_plan_recorded_while_workflow_is_down_is_started_by_its_sweep(
+    hr: HrService, company: Company
+) -> None:
+    hr.workflow.down = True
+    created = ok(
+        await hr.client.post(
+            f"{API}/hiring-plans",
+            json={
+                "department_id": str(hr.departments["RND"]),
+                "position": "测试工程师",
+                "headcount": 1,
+                "reason": "质量",
+            },
+            headers=hr.employee(company.rnd_head),
+        ),
+        201,
+    )
+    assert created["workflow_instance_id"] is None
+    hr.workflow.down = False
+    runtime = hr.app.state.runtime
+    started = await PLAN_SAGA.sweep(
+        runtime, runtime.service_client, now=utcnow() + timedelta(days=1)
+    )
+    assert started == 1
+    plan = ok(await hr.client.get(f"{API}/hiring-plans/{created['id']}", headers=hr.hr()))
+    assert plan["workflow_instance_id"] == hr.workflow.instance_of(created["id"], "hiring_plan")
+    # leave's saga sweeps its own records only
+    assert await hr.sweep() == 0
+
+
+async def test_withdrawing_a_pending_plan_withdraws_its_approval(
+    hr: HrService, company: Company
+) -> None:
+    created = ok(
+        await hr.client.post(
+            f"{API}/hiring-plans",
+            json={
+                "department_id": str(hr.departments["RND"]),
+                "position": "运维工程师",
+                "headcount": 1,
+                "reason": "扩容",
+            },
+            headers=hr.employee(company.rnd_head),
+        ),
+        201,
+    )
+    cancelled = ok(
+        await hr.client.post(
+            f"{API}/hiring-plans/{created['id']}/cancel",
+            json={"reason": "预算冻结"},
+            headers=hr.employee(company.rnd_head),
+        )
+    )
+    assert cancelled["status"] == "cancelled"
+    assert hr.workflow.withdrawn == [created["workflow_instance_id"]]
+    again = await hr.client.post(
+        f"{API}/hiring-plans/{created['id']}/cancel", json={"reason": "x"}, headers=hr.hr()
+    )
+    assert again.status_code == 409
+    assert again.json()["code"] == "invalid_hiring_plan_transition"
