@@ -299,3 +299,30 @@ async def test_a_revision_cannot_take_a_line_below_zero_or_revise_a_draft(books:
     )
     assert_problem(response, 409, "budget_not_approved")
     assert books.started("budget_revision") == []
+
+
+async def test_a_submitted_budget_is_withdrawn_to_a_draft(books: Books) -> None:
+    draft = await books.draft_budget("RND", {"6602.02": "100.00"})
+    await books.post(f"/budgets/{draft['id']}/submit", headers=books.as_person("rnd_head"))
+    withdrawn = await books.post(
+        f"/budgets/{draft['id']}/withdraw", headers=books.as_person("rnd_head")
+    )
+    assert withdrawn["status"] == "draft"
+    assert books.service.workflow.withdrawn == [books.instance_of(draft["id"], "budget")]
+    again = await books.service.client.post(
+        f"{API}/budgets/{draft['id']}/withdraw", headers=books.service.staff()
+    )
+    assert_problem(again, 409, "budget_not_editable")
+    # editable again, and submitted anew
+    await books.post(f"/budgets/{draft['id']}/submit")
+    assert len(books.started("budget")) == 2
+    # decided in workflow meanwhile: the withdrawal is refused, the outcome applies
+    [_, second] = [
+        i for i, b in books.service.workflow.instances.items() if b["subject"]["id"] == draft["id"]
+    ]
+    books.service.workflow.decide(second, "approved")
+    late = await books.service.client.post(
+        f"{API}/budgets/{draft['id']}/withdraw", headers=books.service.staff()
+    )
+    assert_problem(late, 409, "approval_already_completed")
+    assert (await books.get(f"/budgets/{draft['id']}"))["status"] == "submitted"

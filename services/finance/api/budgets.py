@@ -260,6 +260,26 @@ async def submit_budget(
 
 
 @router.post(
+    "/budgets/{budget_id}/withdraw", response_model=BudgetRead, summary="Withdraw a budget"
+)
+async def withdraw_budget(
+    budget_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    workflow: WorkflowClient,
+) -> BudgetRead:
+    """Take a submitted budget back to a draft, withdrawing its approval in workflow (409
+    ``approval_already_completed`` when workflow has just decided it: its outcome is applied)."""
+    budget = await rules.get_visible(session, principal, budget_id)
+    check_if_match(request, budget.version)
+    budget = await rules.withdraw(session, workflow, principal, budget)
+    set_etag(response, budget.version)
+    return await _read(session, budget)
+
+
+@router.post(
     "/budgets/{budget_id}/revisions",
     status_code=201,
     response_model=RevisionRead,

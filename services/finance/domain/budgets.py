@@ -32,6 +32,7 @@ from shared.kit.approvals import Approval, ApprovalSaga, Backoff, StartRequest
 from shared.kit.db import utcnow
 from shared.kit.errors import Conflict, Forbidden, ServiceUnavailable, Unprocessable, not_found
 from shared.kit.outbox import record_event
+from shared.kit.service_client import ServiceClient
 
 EDITABLE = ("draft", "rejected", "approval_refused")
 
@@ -345,6 +346,23 @@ async def submit(session: AsyncSession, principal: Principal, budget: Budget) ->
     SAGA.begin(budget, BUDGET_APPROVAL)
     await session.flush()
     await _event(session, "finance.budget.submitted", budget)
+    return budget
+
+
+async def withdraw(
+    session: AsyncSession, workflow: ServiceClient, principal: Principal, budget: Budget
+) -> Budget:
+    """Take a submitted budget back to a draft (its approval is withdrawn in workflow; 409
+    ``approval_already_completed`` when workflow has just decided it)."""
+    await _may_hold(session, principal, budget.department_id)
+    if budget.status != "submitted":
+        raise Conflict(
+            f"only a submitted budget is withdrawn (this one is {budget.status})",
+            code="budget_not_editable",
+        )
+    budget.status = "draft"
+    await session.flush()  # written (and locked) before workflow is asked
+    await SAGA.withdraw(session, workflow, budget, BUDGET_APPROVAL)
     return budget
 
 
