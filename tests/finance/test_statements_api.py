@@ -324,6 +324,10 @@ async def test_finance_remaps_a_line_and_the_statement_follows(finance: FinanceS
     assert by_code(sheet)["other_current_assets"] == D("100.00")
     assert sheet["checks"]["all_tie"] is True  # type: ignore[index]
 
+    unchanged = await finance.client.patch(
+        path, json={"name_en": "Monetary funds"}, headers=finance.staff()
+    )
+    assert unchanged.status_code == 200 and unchanged.headers["ETag"] == '"2"'
     stale = await finance.client.patch(
         path, json={"name": "现金"}, headers={**finance.staff(), "If-Match": '"1"'}
     )

@@ -55,6 +55,8 @@ async def update(
         side=change.side if change.side is not None else line.side,
         terms=terms,
     )
+    if proposed == line_def(line):
+        return line  # nothing to change: no new version
     siblings = (
         await session.scalars(
             select(StatementLine)
