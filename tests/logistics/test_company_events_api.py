@@ -255,3 +255,28 @@ async def test_concurrent_sign_ups_never_exceed_capacity(logistics: LogisticsSer
             refused = "within_capacity" in str(exc) or "CHECK" in str(exc).upper()
         await conn.rollback()
     assert refused
+
+
+async def test_concurrent_cancellations_each_promote_one_waiting_person(
+    logistics: LogisticsService,
+) -> None:
+    event = await announce(logistics, capacity=3)
+    placed = [ok(await sign_up(logistics, event["id"], uuid.uuid4()), 201) for _ in range(3)]
+    waiting = [ok(await sign_up(logistics, event["id"], uuid.uuid4()), 201) for _ in range(5)]
+    url = f"{API}/company-events/{event['id']}"
+    answers = await asyncio.gather(
+        *(
+            logistics.client.post(f"{url}/signups/{s['id']}/cancel", headers=logistics.staff())
+            for s in placed
+        )
+    )
+    assert [a.status_code for a in answers] == [200] * 3, [a.text for a in answers]
+    read = ok(await logistics.client.get(url, headers=logistics.staff()))
+    assert (read["taken"], read["waitlisted"]) == (3, 2)
+    statuses = [
+        ok(await logistics.client.get(f"{url}/signups/{s['id']}", headers=logistics.staff()))[
+            "status"
+        ]
+        for s in waiting
+    ]
+    assert statuses == ["confirmed"] * 3 + ["waitlisted"] * 2  # the first three waiting, in order

@@ -4,9 +4,11 @@ who sees what."""
 
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 
 from services.logistics.db.meetings import MeetingNotice
+from shared.kit.service_client import ServiceClient
 from tests.logistics.conftest import API, LogisticsService
 from tests.logistics.meetings_helpers import (
     ALICE,
@@ -356,3 +358,30 @@ async def test_a_meeting_moved_to_another_room_or_online_frees_its_room(
     )
     assert online["room_id"] is None and online["booking_id"] is None
     ok(await book(logistics, second["id"], at(1), at(1, 1), who=DAVE), 201)
+
+
+async def test_a_notice_workflow_refuses_for_good_is_kept_as_failed(
+    logistics: LogisticsService,
+) -> None:
+    await schedule(logistics, None, location="Online")
+    runtime = logistics.app.state.runtime
+    original = runtime.client
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v1/auth/token":
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 900})
+        return httpx.Response(422, json={"status": 422, "code": "validation_error"})
+
+    runtime.client = ServiceClient(
+        "http://gateway", "c", "s", transport=httpx.MockTransport(refuse)
+    )
+    try:
+        assert await sweep_notices(logistics) == 0
+    finally:
+        await runtime.client.aclose()
+        runtime.client = original
+    async with runtime.transaction() as session:
+        [notice] = (await session.scalars(select(MeetingNotice))).all()
+        assert notice.state == "failed" and "422" in (notice.last_error or "")
+    assert await sweep_notices(logistics) == 0  # never retried
+    assert logistics.workflow.delivered() == []
