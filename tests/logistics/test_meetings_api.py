@@ -64,6 +64,7 @@ async def test_scheduling_books_the_room_and_invites_the_attendees(
     assert await sweep_notices(logistics) == 1
     [notice] = logistics.workflow.delivered("meeting")
     assert recipients(notice) == {str(BOB), str(CAROL)}
+    assert room["name"] in notice["body"]["en"] and room["name"] in notice["body"]["zh"]
     assert notice["link"] == {
         "service": "logistics",
         "type": "meeting",

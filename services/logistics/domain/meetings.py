@@ -15,6 +15,7 @@ from services.logistics.db.meetings import (
     Meeting,
     MeetingAttendee,
     MeetingMinutes,
+    Room,
 )
 from services.logistics.domain import bookings, notices
 from services.logistics.domain.booking_rules import check_times
@@ -65,6 +66,15 @@ async def _event(
             status=meeting.status,
         ),
     )
+
+
+async def _where(session: AsyncSession, meeting: Meeting) -> str:
+    """Where a meeting is held: its room's name, else its location."""
+    if meeting.room_id is not None:
+        name = await session.scalar(select(Room.name).where(Room.id == meeting.room_id))
+        if name:
+            return str(name)
+    return meeting.location
 
 
 def _people(organizer: uuid.UUID, attendee_ids: list[uuid.UUID]) -> list[uuid.UUID]:
@@ -128,7 +138,7 @@ async def schedule(
             meeting_id=meeting.id,
         )
         meeting.booking_id = booking.id
-    notices.queue(session, meeting, "scheduled", people, now)
+    notices.queue(session, meeting, "scheduled", people, now, where=await _where(session, meeting))
     await session.flush()
     await _event(session, MeetingScheduled, meeting, people)
     return meeting
@@ -210,10 +220,13 @@ async def update(
     added = [p for p in people if p not in old_people]
     removed = [p for p in old_people if p not in people]
     kept = [p for p in people if p in old_people]
+    where = await _where(session, meeting)
     if moved:
-        notices.queue(session, meeting, "moved", kept, now)
-    notices.queue(session, meeting, "scheduled", added, now)
-    notices.queue(session, meeting, "cancelled", removed, now, "You are no longer invited.")
+        notices.queue(session, meeting, "moved", kept, now, where=where)
+    notices.queue(session, meeting, "scheduled", added, now, where=where)
+    notices.queue(
+        session, meeting, "cancelled", removed, now, "You are no longer invited.", where=where
+    )
     if moved:
         for attendee in await attendees_of(session, meeting.id):  # a new time asks again
             if attendee.employee_id in kept and attendee.response != "pending":
@@ -278,7 +291,9 @@ async def cancel(
             await session.flush()
             await bookings.event(session, BookingCancelled, booking)
     people = [a.employee_id for a in await attendees_of(session, meeting.id)]
-    notices.queue(session, meeting, "cancelled", people, now, reason)
+    notices.queue(
+        session, meeting, "cancelled", people, now, reason, where=await _where(session, meeting)
+    )
     await session.flush()
     await _event(session, MeetingCancelled, meeting, people)
     return meeting

@@ -51,14 +51,16 @@ def queue(
     recipients: list[uuid.UUID],
     now: datetime,
     note: str = "",
+    *,
+    where: str = "",
 ) -> MeetingNotice | None:
-    """Owe ``recipients`` a notice about the meeting (nothing when there is nobody to tell)."""
+    """Owe ``recipients`` a notice about the meeting (nothing when there is nobody to tell);
+    ``where``: the room's name or the meeting's location."""
     people = sorted({str(person) for person in recipients})
     if not people:
         return None
     notice_id = new_id()
     title_zh, title_en = TITLES[kind]
-    where = meeting.location or ("" if meeting.room_id is None else "room booked")
     notice = MeetingNotice(
         id=notice_id,
         meeting_id=meeting.id,
@@ -67,7 +69,7 @@ def queue(
         recipients=people,
         title_zh=title_zh.format(title=meeting.title)[:300],
         title_en=title_en.format(title=meeting.title)[:300],
-        body_zh=f"时间：{_when(meeting)}。{note}".strip(),
+        body_zh=f"时间：{_when(meeting)}{'，地点：' + where if where else ''}。{note}".strip(),
         body_en=f"When: {_when(meeting)}{' (' + where + ')' if where else ''}. {note}".strip(),
         state="pending",
         attempts=0,
