@@ -258,3 +258,27 @@ async def test_the_database_refuses_an_overlap_written_around_the_api(
         await conn.rollback()
     assert refused
     assert first["status"] == "active"
+
+
+async def test_admins_manage_rooms_and_auditors_only_read(logistics: LogisticsService) -> None:
+    made = ok(
+        await logistics.client.post(
+            f"{API}/rooms", json={"name": "Admin's", "capacity": 3}, headers=logistics.admin()
+        ),
+        201,
+    )
+    problem(
+        await logistics.client.post(
+            f"{API}/rooms", json={"name": "Audit", "capacity": 3}, headers=logistics.auditor()
+        ),
+        403,
+        "logistics_only",
+    )
+    problem(
+        await logistics.client.patch(
+            f"{API}/rooms/{made['id']}", json={"capacity": 4}, headers=logistics.auditor()
+        ),
+        403,
+        "logistics_only",
+    )
+    ok(await logistics.client.get(f"{API}/rooms/{made['id']}", headers=logistics.auditor()))
