@@ -2,8 +2,12 @@
 history; a parked fact is posted by a retry once its rule exists, or dismissed with a reason."""
 
 from decimal import Decimal
+from pathlib import Path
 
-from tests.finance.conftest import API, FinanceService
+from services.finance.reference import load_reference_data
+from shared.kit.testing import TokenMinter
+from tests.conftest import TestDatabase
+from tests.finance.conftest import API, FinanceService, start_finance
 from tests.finance.posting_helpers import (
     PAYROLL,
     SALES,
@@ -248,3 +252,16 @@ async def test_only_finance_changes_rules_and_others_read_nothing(finance: Finan
     assert (
         await finance.client.get(f"{API}/posting-rules", headers=finance.auditor())
     ).status_code == 200
+
+
+async def test_the_demo_holds_a_parked_fact_for_finance_to_resolve(
+    database_url: TestDatabase, minter: TokenMinter, tmp_path: Path
+) -> None:
+    async for demo in start_finance(database_url, minter, tmp_path, demo=True):
+        [parked] = await exceptions(demo, status="open")
+        assert (parked["fact_type"], parked["reason_code"]) == (PAYROLL, "no_posting_rule")
+        assert parked["fact"]["components"][0]["component"] == "annual_bonus"
+        await load_reference_data(
+            url=database_url.url, schema=database_url.schema, data_dir=tmp_path, demo=True
+        )
+        assert len(await exceptions(demo)) == 1  # loading again adds nothing

@@ -2,15 +2,22 @@
 
 Accounts are those of the seeded chart (docs/services/finance-ledger.md). Data, not code:
 finance edits, deactivates and adds rules; a later load only adds a rule whose
-(fact type, component, category) has none.
+(fact type, component, category) has none. Demo data: one payroll fact with a component no
+rule maps (an annual bonus), parked as a posting exception for finance to resolve; it posts
+nothing, so the demo's statements are not touched.
 """
 
+import uuid
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.finance.db.posting import DIMENSIONS, Dimension, PostingRule
+from services.finance.domain.posting import post_fact
+from shared.contracts.posting_facts import FactComponent, PayrollRunPosted
 
 ALL: tuple[Dimension, ...] = DIMENSIONS
 PURCHASE = "logistics.purchase.received"
@@ -118,3 +125,20 @@ async def load(session: AsyncSession, *, demo: bool) -> None:
             )
         )
     await session.flush()
+    if demo:
+        await _demo_parked_fact(session)
+
+
+async def _demo_parked_fact(session: AsyncSession) -> None:
+    """A payroll fact whose annual bonus has no rule yet: an open posting exception."""
+    today = date.today()
+    fact = PayrollRunPosted(
+        source_id=f"demo-payroll-{today.year}-bonus",
+        occurred_on=today.replace(day=1),
+        memo=f"{today.year}年度年终奖（演示）",
+        components=[FactComponent(component="annual_bonus", amount=Decimal("36000.00"))],
+        run_id=uuid.uuid5(uuid.NAMESPACE_URL, f"officina-demo-payroll-{today.year}"),
+        year=today.year,
+        month=today.month,
+    )
+    await post_fact(session, PAYROLL, fact, actor="seed")
