@@ -76,6 +76,14 @@ class CandidateRegistered(EventPayload):
     source_channel: str
 
 
+@event_contract("hr.candidate.updated")
+class CandidateUpdated(EventPayload):
+    """HR changed a candidate's details (which fields, not their values)."""
+
+    fields: list[str]
+    source_channel: str
+
+
 class ApplicationEvent(EventPayload):
     """An application as it is after the change."""
 
@@ -205,6 +213,23 @@ class OfferDeclined(OfferEvent):
     """The candidate declined (or HR withdrew the offer before an answer)."""
 
     reason: str
+
+
+@event_contract("hr.offer.withdrawn")
+class OfferWithdrawn(OfferEvent):
+    """HR took back an offer the candidate had not answered."""
+
+    reason: str
+
+
+@event_contract("hr.pay_band.updated")
+class PayBandUpdated(EventPayload):
+    """HR changed a grade's salary range."""
+
+    grade: str
+    minimum: str = Field(pattern=r"^\d+\.\d{2}$")
+    maximum: str = Field(pattern=r"^\d+\.\d{2}$")
+    currency: str
 
 
 # ---- onboarding --------------------------------------------------------------------------------

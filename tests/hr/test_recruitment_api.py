@@ -496,3 +496,22 @@ async def test_withdrawing_a_pending_plan_withdraws_its_approval(
     )
     assert again.status_code == 409
     assert again.json()["code"] == "invalid_hiring_plan_transition"
+
+
+async def test_hr_withdraws_an_offer_awaiting_approval(hiring: Hiring) -> None:
+    hr = hiring.hr
+    application = await hiring.apply(await hiring.candidate("丁", "ding@example.com"))
+    await hiring.to_interviewing(application)
+    await hiring.check(application)
+    offer = ok(await hiring.offer(application, salary="40000.00"), 201)
+    withdrawn = ok(
+        await hr.client.post(
+            f"{API}/offers/{offer['id']}/withdraw", json={"reason": "岗位调整"}, headers=hr.hr()
+        )
+    )
+    assert withdrawn["status"] == "withdrawn"
+    assert hr.workflow.withdrawn == [offer["workflow_instance_id"]]
+    [event] = await hr.events("hr.offer.withdrawn")
+    assert event["data"]["reason"] == "岗位调整"
+    # a new offer may follow
+    assert (await hiring.offer(application)).status_code == 201

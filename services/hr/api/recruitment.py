@@ -2,15 +2,16 @@
 ``/applications``."""
 
 import uuid
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request, Response
-from sqlalchemy import select
 
 from services.hr.api.deps import ViewerDep, WorkflowClient
 from services.hr.db.people import Application, Candidate, HiringPlan, JobPosting, PayBand
 from services.hr.domain import candidates as candidate_rules
 from services.hr.domain import hiring as hiring_rules
+from services.hr.domain import pay_bands as pay_band_rules
 from services.hr.people_schemas import (
     ApplicationCreate,
     ApplicationRead,
@@ -33,7 +34,7 @@ from services.hr.people_schemas import (
 from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.errors import Unprocessable, not_found
+from shared.kit.errors import Unprocessable
 from shared.kit.pagination import PageParamsDep, paginate
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
@@ -48,11 +49,9 @@ CONFLICT_STAGE: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/pay-bands", response_model=list[PayBandRead], summary="Pay bands")
-async def list_pay_bands(session: SessionDep, viewer: ViewerDep) -> list[PayBand]:
-    """Every grade's monthly salary range (HR, admins, auditors)."""
-    if not viewer.reads_all:
-        return []
-    return list((await session.scalars(select(PayBand).order_by(PayBand.grade))).all())
+async def list_pay_bands(session: SessionDep, viewer: ViewerDep) -> Sequence[PayBand]:
+    """Every grade's monthly salary range (HR, admins, auditors; empty for anyone else)."""
+    return await pay_band_rules.visible(session, viewer)
 
 
 @router.patch("/pay-bands/{grade}", response_model=PayBandRead, summary="Change a pay band")
@@ -65,16 +64,16 @@ async def update_pay_band(
     viewer: ViewerDep,
 ) -> PayBand:
     """New bounds of a grade's band (HR; honours If-Match); a minimum above the maximum is 422."""
-    band = await session.scalar(select(PayBand).where(PayBand.grade == grade))
-    if band is None or not viewer.reads_all:
-        raise not_found("pay band", grade)
-    viewer.require_manager("pay bands")
+    band = await pay_band_rules.get(session, viewer, grade)
     check_if_match(request, band.version)
-    for name, value in payload.model_dump(exclude_none=True).items():
-        setattr(band, name, value)
-    if band.minimum > band.maximum:
-        raise Unprocessable("the band's minimum is above its maximum", code="validation_error")
-    await session.flush()
+    band = await pay_band_rules.update(
+        session,
+        viewer,
+        band,
+        name=payload.name,
+        minimum=payload.minimum,
+        maximum=payload.maximum,
+    )
     set_etag(response, band.version)
     return band
 

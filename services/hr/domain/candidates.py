@@ -20,6 +20,7 @@ from shared.contracts.hr_people_events import (
     ApplicationSubmitted,
     ApplicationWithdrawn,
     CandidateRegistered,
+    CandidateUpdated,
 )
 from shared.kit.db import utcnow
 from shared.kit.errors import Conflict, Unprocessable, not_found
@@ -96,6 +97,13 @@ async def update(
     if "phone" in fields:
         candidate.phone_key = phone_key(candidate.phone)
     await session.flush()
+    await record_event(
+        session,
+        CandidateUpdated.event_type,
+        subject_type="candidate",
+        subject_id=candidate.id,
+        data=CandidateUpdated(fields=sorted(fields), source_channel=candidate.source_channel),
+    )
     return candidate
 
 

@@ -31,6 +31,7 @@ from shared.contracts.hr_people_events import (
     OfferEvent,
     OfferMade,
     OfferRejected,
+    OfferWithdrawn,
 )
 from shared.kit.approvals import Approval, ApprovalSaga, Backoff, StartRequest
 from shared.kit.db import utcnow
@@ -226,7 +227,7 @@ async def withdraw(
     await session.flush()
     if pending:
         await OFFER_SAGA.withdraw(session, workflow, offer, OFFER_APPROVAL)
-    await _event(session, OfferDeclined, offer, reason=f"withdrawn by HR: {reason}")
+    await _event(session, OfferWithdrawn, offer, reason=reason)
     return offer
 
 
