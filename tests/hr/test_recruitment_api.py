@@ -515,3 +515,39 @@ async def test_hr_withdraws_an_offer_awaiting_approval(hiring: Hiring) -> None:
     assert event["data"]["reason"] == "岗位调整"
     # a new offer may follow
     assert (await hiring.offer(application)).status_code == 201
+
+
+async def test_auditors_read_everything_and_change_nothing(hiring: Hiring) -> None:
+    hr = hiring.hr
+    candidate = await hiring.candidate("戊", "wu5@example.com")
+    assert (
+        await hr.client.get(f"{API}/candidates/{candidate['id']}", headers=hr.auditor())
+    ).status_code == 200
+    response = await hr.client.post(
+        f"{API}/candidates",
+        json={"name": "己", "email": "ji@example.com", "source_channel": "other"},
+        headers=hr.auditor(),
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "hr_only"
+
+
+async def test_a_cancelled_round_takes_no_scorecard(hiring: Hiring) -> None:
+    hr, company = hiring.hr, hiring.company
+    application = await hiring.apply(await hiring.candidate("庚", "geng@example.com"))
+    await hiring.to_interviewing(application)
+    interview = await hiring.interview(application, "人力资源面试 HR", company.manager)
+    path = f"{API}/interviews/{interview['id']}"
+    assert ok(await hr.client.post(f"{path}/cancel", headers=hr.hr()))["status"] == "cancelled"
+    again = await hr.client.post(f"{path}/cancel", headers=hr.hr())
+    assert again.status_code == 409
+    assert again.json()["code"] == "interview_closed"
+    late = await hr.client.post(
+        f"{path}/scorecards/me/submit",
+        json={"scores": SCORES, "recommendation": "hire"},
+        headers=hr.employee(company.manager),
+    )
+    assert late.status_code == 409
+    assert late.json()["code"] == "interview_closed"
+    [event] = await hr.events("hr.interview.cancelled")
+    assert event["data"]["interviewer_ids"] == [str(company.manager)]
