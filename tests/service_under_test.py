@@ -1,0 +1,116 @@
+"""One service running in-process for its tests: migrated, seeded with its reference data,
+"now" set by the test, no feed consumers and no background sweeps, and the kit's
+``FakeWorkflow`` behind its service client (``tests/finance`` and ``tests/logistics`` use it;
+their conftests name the service)."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import httpx
+from fastapi import FastAPI
+
+import shared.kit.migrations
+from shared.kit.runtime import Clock
+from shared.kit.settings import ServiceSettings
+from shared.kit.testing import FakeWorkflow, TokenMinter, bearer
+from shared.kit.tokens import TokenVerifier
+from tests.conftest import TestDatabase
+
+
+class AppFactory(Protocol):
+    def __call__(
+        self, settings: Any, verifier: TokenVerifier | None = ..., clock: Clock | None = ...
+    ) -> FastAPI: ...
+
+
+class ReferenceLoader(Protocol):
+    async def __call__(self, *, url: str, schema: str, data_dir: Path, demo: bool) -> Any: ...
+
+
+@dataclass
+class ServiceUnderTest:
+    """A running service, a client talking to it over ASGI, and its fake workflow; ``now`` is
+    the service's clock (a test may move it)."""
+
+    app: FastAPI
+    client: httpx.AsyncClient
+    minter: TokenMinter
+    db: TestDatabase
+    workflow: FakeWorkflow
+    now: datetime
+    staff_role: str = field(default="admin")
+
+    def as_user(
+        self, *roles: str, employee_id: object = None, username: str = "someone"
+    ) -> dict[str, str]:
+        linked = uuid.UUID(str(employee_id)) if employee_id is not None else None
+        return bearer(self.minter.user(roles, employee_id=linked, username=username))
+
+    def staff(self) -> dict[str, str]:
+        """A member of the service's staff (its managing role)."""
+        return self.as_user(self.staff_role, username=f"{self.staff_role}-staff")
+
+    def admin(self) -> dict[str, str]:
+        return self.as_user("admin", username="ada")
+
+    def auditor(self) -> dict[str, str]:
+        return self.as_user("auditor", username="audrey")
+
+    def employee(self, employee_id: object, username: str = "erin") -> dict[str, str]:
+        return self.as_user("employee", employee_id=employee_id, username=username)
+
+
+S = TypeVar("S", bound=ServiceUnderTest)
+
+
+async def run_service(
+    kind: type[S],
+    *,
+    component: str,
+    create_app: AppFactory,
+    settings: Callable[..., ServiceSettings],
+    load_reference_data: ReferenceLoader,
+    database: TestDatabase,
+    minter: TokenMinter,
+    data_dir: Path,
+    now: datetime,
+    demo: bool = False,
+) -> AsyncIterator[S]:
+    """Migrate, seed and run ``component``; yields it, stops it afterwards."""
+    url, schema = database.url, database.schema
+    await asyncio.to_thread(shared.kit.migrations.upgrade, component, url, schema)
+    await load_reference_data(url=url, schema=schema, data_dir=data_dir, demo=demo)
+    configured = settings(
+        database_url=url,
+        database_schema=schema,
+        consumers_enabled=False,
+        publisher_interval=0.1,
+        approval_sweep_interval=0,  # tests run sweeps themselves
+        sweep_interval=0,
+    )
+    holder: list[S] = []
+    app = create_app(
+        configured,
+        verifier=minter.verifier(),
+        clock=lambda: holder[0].now if holder else now,
+    )
+    fake = FakeWorkflow()
+    async with app.router.lifespan_context(app):
+        runtime = app.state.runtime
+        real = runtime.client
+        workflow = fake.client()
+        runtime.client = workflow
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                service = kind(app, client, minter, database, fake, now)
+                holder.append(service)
+                yield service
+        finally:
+            runtime.client = real
+            await workflow.aclose()
