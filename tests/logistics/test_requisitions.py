@@ -1,6 +1,7 @@
 """Requisitions: asked by an employee, approved in workflow, reserved, picked, collected (the
 requester confirms; partial fulfilment allowed); one not collected in time releases its stock."""
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -239,3 +240,33 @@ async def test_employees_see_their_own_requisitions_and_the_auditor_all(
     assert hidden.status_code == 404
     assert {r["id"] for r in everyone["items"]} == {mine["id"], theirs["id"]}
     assert outsider.status_code == 404
+
+
+async def test_a_collection_racing_the_expiry_sweep_settles_the_stock_once(
+    logistics: LogisticsService,
+) -> None:
+    point = await pickup_point(logistics)
+    pen = await supply(logistics, point, stock=5)
+    found = await approved_requisition(logistics, EMPLOYEE, [(pen["id"], 3)])
+    ok(await act(logistics, found["id"], "pick", logistics.staff()))
+    late = datetime.fromisoformat(found["collect_by"]) + timedelta(hours=1)
+
+    collected, expired = await asyncio.gather(
+        act(logistics, found["id"], "collect", logistics.employee(EMPLOYEE)),
+        expire_overdue(logistics.app.state.runtime, late),
+    )
+
+    after = ok(
+        await logistics.client.get(
+            f"{API}/requisitions/{found['id']}", headers=logistics.employee(EMPLOYEE)
+        )
+    )
+    stock = await read_supply(logistics, pen["id"])
+    if after["status"] == "collected":
+        assert collected.status_code == 200 and expired == 0
+        assert (stock["on_hand"], stock["reserved"]) == (2, 0)
+    else:
+        assert after["status"] == "expired" and expired == 1
+        assert collected.status_code in (409, 412)
+        assert (stock["on_hand"], stock["reserved"]) == (5, 0)
+    await assert_ledger_adds_up(logistics)

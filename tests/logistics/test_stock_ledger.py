@@ -203,3 +203,18 @@ async def test_only_logistics_staff_move_stock_and_only_they_and_auditors_read_t
     assert (listed.status_code, listed.json()["code"]) == (403, "logistics_only")
     assert one.status_code == 404
     assert (await read_supply(logistics, pen["id"]))["on_hand"] == 3
+
+
+async def test_a_retried_movement_is_recorded_once(logistics: LogisticsService) -> None:
+    point = await pickup_point(logistics)
+    pen = await supply(logistics, point, stock=5)
+    body = {"kind": "issue", "supply_id": pen["id"], "quantity": 2}
+    headers = {**logistics.staff(), "Idempotency-Key": "issue-7f3a"}
+
+    first = await logistics.client.post(f"{API}/stock-movements", json=body, headers=headers)
+    again = await logistics.client.post(f"{API}/stock-movements", json=body, headers=headers)
+
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert (await read_supply(logistics, pen["id"]))["on_hand"] == 3

@@ -208,6 +208,7 @@ async def receive(
     """Take a delivery into stock: each line's quantity (no more than is still to come) goes to
     the ledger as a receipt, and the delivery is published as ``logistics.purchase.received``,
     the fact finance turns into a payable to the supplier."""
+    await stock.lock_record(session, purchase)  # two deliveries of one line queue here
     if purchase.status not in RECEIVABLE:
         raise Conflict(
             f"a {purchase.status.replace('_', ' ')} purchase cannot be received",

@@ -192,6 +192,7 @@ async def resolve(
 ) -> RepairRequest:
     """Repaired: the cost is recorded and each part is issued from stock through the ledger
     (409 ``insufficient_stock`` and nothing changes when a part is not there)."""
+    await stock.lock_record(session, repair)
     _move(repair, "resolved")
     for part in payload.parts:
         item = await catalogue.named_supply(session, part.supply_id)

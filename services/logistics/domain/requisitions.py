@@ -194,6 +194,7 @@ async def pick(
 ) -> Requisition:
     """Logistics put the supplies ready (no more than reserved); what was reserved but not
     picked goes back to the free stock."""
+    await stock.lock_record(session, requisition)
     if requisition.status != "approved":
         raise Conflict(
             f"a {requisition.status.replace('_', ' ')} requisition cannot be picked",
@@ -223,6 +224,7 @@ async def collect(
     the ledger and the rest of the reservation is released."""
     if principal.employee_id != requisition.employee_id:
         raise Forbidden("only the requester confirms the collection", code="requester_only")
+    await stock.lock_record(session, requisition)
     if requisition.status != "picked":
         raise Conflict(
             f"a {requisition.status.replace('_', ' ')} requisition cannot be collected",
@@ -266,6 +268,7 @@ async def cancel(
     released; once collected (or ended) it cannot be."""
     if principal.employee_id != requisition.employee_id and not is_staff(principal):
         raise Forbidden("only the requester or logistics cancels a requisition", code="forbidden")
+    await stock.lock_record(session, requisition)
     status = requisition.status
     if status == "pending":
         requisition.status = "cancelled"

@@ -14,6 +14,7 @@ what may be issued to others (``available = on_hand - reserved``).
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,7 +25,7 @@ from services.logistics.domain.supplies_kinds import CauseType, MovementKind
 from shared.contracts.ids import new_id
 from shared.contracts.logistics_events import StockMovementRecorded
 from shared.kit.db import utcnow
-from shared.kit.errors import Conflict
+from shared.kit.errors import Conflict, PreconditionFailed
 from shared.kit.outbox import record_event
 
 
@@ -60,6 +61,28 @@ def _guard(change: Change) -> ColumnElement[bool]:
             StockLevel.on_hand + change.on_hand - (StockLevel.reserved + change.reserved) >= 0
         )
     return and_(*conditions) if conditions else true()
+
+
+async def lock_record(session: AsyncSession, record: Any) -> None:
+    """Take a versioned record's row lock before touching stock on its behalf: every writer takes
+    its record first and the levels after, so a collection and the expiry sweep (say) cannot
+    deadlock. 412 ``precondition_failed`` when the record changed since it was read."""
+    model = type(record)
+    if session.bind.dialect.name != "postgresql":  # SQLite: take the write lock first
+        await session.execute(
+            update(model)
+            .where(model.id == record.id)
+            .values(version=model.version)
+            .execution_options(synchronize_session=False)
+        )
+    current = await session.scalar(
+        select(model.version).where(model.id == record.id).with_for_update()
+    )
+    if current != record.version:
+        raise PreconditionFailed(
+            "the record changed while this request ran; read it again",
+            code="precondition_failed",
+        )
 
 
 async def ensure_level(

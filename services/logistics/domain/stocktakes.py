@@ -192,6 +192,7 @@ async def post(
 ) -> Stocktake:
     """Post every variance as an adjustment with ``reason`` (every line must be counted: 422
     ``counts_missing``); 409 ``insufficient_stock`` if a shortage exceeds what is left now."""
+    await stock.lock_record(session, take)
     _require_counting(take)
     lines = await lines_of(session, take.id)
     missing = [line for line in lines if line.counted is None]
