@@ -32,6 +32,8 @@ PAYLOAD_MODULES: tuple[str, ...] = (
     "shared.contracts.logistics_meeting_events",
     "shared.contracts.logistics_travel_events",
     "shared.contracts.hr_people_events",
+    "shared.contracts.posting_facts",
+    "shared.contracts.hr_development_events",
 )
 
 EVENT_TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
