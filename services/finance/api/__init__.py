@@ -2,7 +2,16 @@
 
 from fastapi import APIRouter
 
-from services.finance.api import budgets, ledger, posting, receivables, spending, statements, tax
+from services.finance.api import (
+    budgets,
+    employee_payables,
+    ledger,
+    posting,
+    receivables,
+    spending,
+    statements,
+    tax,
+)
 
 ROUTERS: list[APIRouter] = [
     ledger.router,
@@ -12,4 +21,5 @@ ROUTERS: list[APIRouter] = [
     budgets.router,
     spending.router,
     receivables.router,
+    employee_payables.router,
 ]

@@ -22,6 +22,7 @@ KIT = define_kit_tables(Base.metadata)
 from services.finance.db import (
     budgets,  # noqa: F401
     directory,  # noqa: F401
+    employee_payables,  # noqa: F401
     ledger,  # noqa: F401
     posting,  # noqa: F401
     receivables,  # noqa: F401

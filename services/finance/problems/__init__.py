@@ -8,6 +8,7 @@ The docs pages ``docs/services/finance*.md`` list exactly this registry, each ar
 
 from services.finance.problems import (
     budgets,
+    employee_payables,
     ledger,
     posting,
     receivables,
@@ -45,4 +46,5 @@ CODES = _merged(
     *budgets.CODES,
     *spending.CODES,
     *receivables.CODES,
+    *employee_payables.CODES,
 )

@@ -1,0 +1,1 @@
+"""Models of finance: what finance owes employees from posted facts (travel advances and reimbursements), and its payments."""
