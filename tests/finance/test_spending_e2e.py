@@ -247,10 +247,14 @@ def test_an_expense_claim_is_approved_consumes_the_budget_is_posted_and_paid(
     assert paid["status"] == "paid"
     assert paid["payment_entry_id"] is not None
     assert paid["payable"] == "0.00"
-    page = ok(
-        company["admin"].get(
-            f"{FIN}/events",
-            params={"after": 0, "limit": 1000, "type": "finance.expense_claim.paid"},
+
+    def published() -> list[str]:  # the outbox publishes shortly after the commit
+        page = ok(
+            company["admin"].get(
+                f"{FIN}/events",
+                params={"after": 0, "limit": 1000, "type": "finance.expense_claim.paid"},
+            )
         )
-    )
-    assert [e["subject"]["id"] for e in page["items"]] == [claim["id"]]
+        return [e["subject"]["id"] for e in page["items"]]
+
+    assert eventually(published, within=10, what="finance.expense_claim.paid") == [claim["id"]]
