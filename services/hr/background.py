@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from services.hr import demo
 from services.hr.config import HrSettings
-from services.hr.domain import labour_contracts, onboarding
+from services.hr.domain import allocation, labour_contracts, onboarding
 from services.hr.domain.hiring import PLAN_SAGA
 from services.hr.domain.offers import OFFER_SAGA
 from shared.kit.approvals import ApprovalSweeper, Backoff
@@ -69,4 +69,13 @@ def tasks(runtime: ServiceRuntime, settings: HrSettings) -> list[Task]:
             Periodic("hr-contract-expiry-alerts", settings.sweep_interval, expiry_alerts, log)
         )
         found.append(Periodic("hr-demo-data", settings.sweep_interval, demo_data, log))
+
+        async def yearly_allocation() -> dict[str, int]:
+            return await allocation.allocate_this_year(runtime)
+
+        # every current employee has this year's balances: at once from the first sweep of
+        # January (and at start-up), changing nothing afterwards
+        found.append(
+            Periodic("hr-yearly-leave-allocation", settings.sweep_interval, yearly_allocation, log)
+        )
     return found
