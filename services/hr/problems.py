@@ -149,5 +149,28 @@ CODES = registry(
         409,
         "a third fixed-term contract in a row without `override_reason` (Art. 14)",
     ),
+    # ---- performance, training, suggestions (docs/services/hr-development.md) ----
+    P("kpi_weights_invalid", 422, "a KPI template whose indicator weights do not sum to 100"),
+    P(
+        "kpi_indicators_invalid",
+        422,
+        "a KPI template with two indicators of one name, a numeric scale without its maximum, "
+        "or neither a department nor a position",
+    ),
+    P("kpi_template_missing", 422, "a review cycle over a department with no KPI template"),
+    P("score_out_of_scale", 422, "a review score outside its indicator's scale"),
+    P("review_scores_invalid", 422, "a review that does not score every indicator exactly once"),
+    P("grade_bands_invalid", 422, "grade bands sharing a grade or a floor, or none starting at 0"),
+    P("grade_bands_missing", 409, "finalizing a review before HR configured the grade bands"),
+    P("invalid_review_transition", 409, "a review step taken out of its order"),
+    P("review_cycle_closed", 409, "closing a closed cycle, or finalizing a review in one"),
+    P("reviews_pending", 409, "closing a cycle with reviews not final yet"),
+    P(
+        "not_below_target",
+        409,
+        "an improvement plan from a review that is not final or not below target",
+    ),
+    P("improvement_plan_exists", 409, "a second improvement plan in progress for an employee"),
+    P("improvement_plan_closed", 409, "a check-in or an outcome on an ended improvement plan"),
     base=KIT_CODES,
 )

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from services.hr import demo as people_demo
 from services.hr.db.models import KIT, LeaveType
 from services.hr.db.people import PayBand
+from services.hr.domain import development_seed
 from shared.kit.seeding import seeding_session
 
 # code, name, English name, paid, uses a balance, day basis, minimum unit, needs a document
@@ -69,6 +70,7 @@ async def load_reference_data(
                         currency="CNY",
                     )
                 )
+        await development_seed.load(session)
         if demo:
             await session.flush()
             await people_demo.plant(session)

@@ -2,7 +2,15 @@
 
 from fastapi import APIRouter
 
-from services.hr.api import calendars, interviews, labour_contracts, leave, onboarding, recruitment
+from services.hr.api import (
+    calendars,
+    interviews,
+    labour_contracts,
+    leave,
+    onboarding,
+    performance,
+    recruitment,
+)
 
 ROUTERS: list[APIRouter] = [
     calendars.router,
@@ -11,4 +19,5 @@ ROUTERS: list[APIRouter] = [
     interviews.router,
     onboarding.router,
     labour_contracts.router,
+    performance.router,
 ]

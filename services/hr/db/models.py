@@ -189,6 +189,7 @@ class LeaveRequest(
 # every area's models (after Base, which they import)
 # ruff: noqa: E402
 from services.hr.db import (
+    development,  # noqa: F401
     people,  # noqa: F401
     settlements,  # noqa: F401
 )

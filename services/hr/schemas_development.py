@@ -1,0 +1,462 @@
+"""Wire shapes of performance, training and the suggestion box."""
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ScoringMethod = Literal["numeric_scale", "achievement_percentage", "pass_fail"]
+Period = Literal["monthly", "quarterly", "annual"]
+CycleStatus = Literal["open", "closed"]
+ReviewStatus = Literal["self_assessment", "manager_review", "reviewed", "finalized"]
+Grade = Literal["S", "A", "B", "C", "D"]
+PlanStatus = Literal["open", "completed", "extended", "failed"]
+Outcome = Literal["completed", "extended", "failed"]
+Progress = Literal["on_track", "at_risk", "off_track"]
+CourseKind = Literal["internal", "external_expert", "external_seminar"]
+SessionStatus = Literal["scheduled", "completed", "cancelled"]
+EnrolmentStatus = Literal["enrolled", "attended", "completed", "no_show", "cancelled"]
+Attendance = Literal["attended", "no_show"]
+SuggestionCategory = Literal["workplace", "process", "product", "welfare", "management", "other"]
+SuggestionStatus = Literal["received", "answered"]
+
+ID = "0193a8c0-0000-7000-8000-00000000d001"
+EMPLOYEE_ID = "0193a8c0-0000-7000-8000-0000000000e1"
+HEAD_ID = "0193a8c0-0000-7000-8000-0000000000e2"
+DEPARTMENT_ID = "0193a8c0-0000-7000-8000-0000000000d1"
+AT = "2026-11-20T08:30:00Z"
+STAMPS: dict[str, Any] = {"created_at": AT, "updated_at": AT, "version": 1}
+Score = Decimal
+
+
+def examples(*values: dict[str, Any], read: bool = False) -> ConfigDict:
+    """A model config with these examples (reads also build from ORM objects)."""
+    extra: dict[str, Any] = {"examples": list(values)}
+    if read:
+        return ConfigDict(from_attributes=True, json_schema_extra=extra)
+    return ConfigDict(extra="forbid", json_schema_extra=extra)
+
+
+# ---- KPI templates ----------------------------------------------------------------------------
+
+INDICATOR: dict[str, Any] = {
+    "name": "交付准时率",
+    "weight": "60",
+    "target": "95%",
+    "method": "achievement_percentage",
+    "scale_max": None,
+}
+INDICATORS: list[Any] = [
+    INDICATOR,
+    {"name": "代码质量", "weight": "40", "target": "4", "method": "numeric_scale", "scale_max": 5},
+]
+
+
+class Indicator(BaseModel):
+    """One KPI: its weight (all weights sum to 100), target and scoring method. A numeric scale
+    scores 0..``scale_max``; an achievement percentage 0-200 (capped at 120 in the score);
+    pass/fail 0 or 1."""
+
+    model_config = examples(INDICATOR)
+
+    name: str = Field(min_length=1, max_length=100)
+    weight: Decimal = Field(gt=0, le=100, max_digits=5, decimal_places=2)
+    target: str = Field(min_length=1, max_length=200)
+    method: ScoringMethod
+    scale_max: int | None = Field(default=None, ge=1, le=100)
+
+
+class KpiTemplateCreate(BaseModel):
+    """A KPI template for a department (and everything below it) or a position."""
+
+    model_config = examples(
+        {"name": "研发季度KPI", "department_id": DEPARTMENT_ID, "indicators": INDICATORS}
+    )
+
+    name: str = Field(min_length=1, max_length=200)
+    department_id: uuid.UUID | None = None
+    position: str | None = Field(default=None, min_length=1, max_length=200)
+    indicators: list[Indicator] = Field(min_length=1, max_length=30)
+    active: bool = True
+
+
+class KpiTemplateUpdate(BaseModel):
+    """Fields to change (``If-Match`` with the template's ETag)."""
+
+    model_config = examples({"indicators": INDICATORS}, {"active": False})
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    position: str | None = Field(default=None, min_length=1, max_length=200)
+    indicators: list[Indicator] | None = Field(default=None, min_length=1, max_length=30)
+    active: bool | None = None
+
+
+class KpiTemplateRead(BaseModel):
+    """A KPI template."""
+
+    model_config = examples(
+        {
+            "id": ID,
+            "name": "研发季度KPI",
+            "department_id": DEPARTMENT_ID,
+            "position": None,
+            "indicators": INDICATORS,
+            "active": True,
+            "created_by": "user:harriet",
+            **STAMPS,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    name: str
+    department_id: uuid.UUID | None
+    position: str | None
+    indicators: list[Indicator]
+    active: bool
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+# ---- grade bands ------------------------------------------------------------------------------
+
+BANDS: list[Any] = [
+    {"grade": "S", "min_score": "95.00", "coefficient": "1.50", "below_target": False},
+    {"grade": "A", "min_score": "85.00", "coefficient": "1.20", "below_target": False},
+    {"grade": "B", "min_score": "70.00", "coefficient": "1.00", "below_target": False},
+    {"grade": "C", "min_score": "60.00", "coefficient": "0.80", "below_target": True},
+    {"grade": "D", "min_score": "0.00", "coefficient": "0.50", "below_target": True},
+]
+
+
+class GradeBandItem(BaseModel):
+    """A grade earned from ``min_score`` up (to the next band), and its performance coefficient;
+    ``below_target`` grades call for an improvement plan."""
+
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [BANDS[0]]})
+
+    grade: Grade
+    min_score: Decimal = Field(ge=0, le=120, max_digits=5, decimal_places=2)
+    coefficient: Decimal = Field(ge=0, le=5, max_digits=3, decimal_places=2)
+    below_target: bool = False
+
+
+class GradeBands(BaseModel):
+    """The grade bands, best first."""
+
+    model_config = examples({"bands": BANDS})
+
+    bands: list[GradeBandItem] = Field(min_length=1, max_length=5)
+
+
+# ---- review cycles ----------------------------------------------------------------------------
+
+
+class ReviewCycleCreate(BaseModel):
+    """A review cycle; ``department_id`` limits it to that department and those below."""
+
+    model_config = examples(
+        {
+            "name": "2026年第四季度考核",
+            "period": "quarterly",
+            "start_date": "2026-10-01",
+            "end_date": "2026-12-31",
+            "department_id": None,
+        }
+    )
+
+    name: str = Field(min_length=1, max_length=200)
+    period: Period
+    start_date: date
+    end_date: date
+    department_id: uuid.UUID | None = None
+
+
+class ReviewCycleRead(BaseModel):
+    """A review cycle."""
+
+    model_config = examples(
+        {
+            "id": ID,
+            "name": "2026年第四季度考核",
+            "period": "quarterly",
+            "start_date": "2026-10-01",
+            "end_date": "2026-12-31",
+            "department_id": None,
+            "status": "open",
+            "closed_at": None,
+            "created_by": "user:harriet",
+            **STAMPS,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    name: str
+    period: Period
+    start_date: date
+    end_date: date
+    department_id: uuid.UUID | None
+    status: CycleStatus
+    closed_at: datetime | None
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class NotFinalized(BaseModel):
+    """Someone whose review is not final yet."""
+
+    model_config = examples({"employee_id": EMPLOYEE_ID, "status": "self_assessment"})
+
+    employee_id: uuid.UUID
+    status: ReviewStatus
+
+
+class DepartmentStatistics(BaseModel):
+    """One department's reviews in a cycle."""
+
+    model_config = examples(
+        {
+            "department_id": DEPARTMENT_ID,
+            "reviews": 3,
+            "finalized": 2,
+            "average_score": "82.50",
+            "grade_distribution": {"S": 0, "A": 1, "B": 1, "C": 0, "D": 0},
+            "not_finalized": [{"employee_id": EMPLOYEE_ID, "status": "self_assessment"}],
+        }
+    )
+
+    department_id: uuid.UUID
+    reviews: int
+    finalized: int
+    average_score: Decimal | None
+    grade_distribution: dict[str, int]
+    not_finalized: list[NotFinalized]
+
+
+class CycleStatistics(BaseModel):
+    """A cycle's statistics per department (the departments whose reviews the caller sees)."""
+
+    model_config = examples({"cycle_id": ID, "departments": []})
+
+    cycle_id: uuid.UUID
+    departments: list[DepartmentStatistics]
+
+
+# ---- reviews ----------------------------------------------------------------------------------
+
+
+class IndicatorScore(BaseModel):
+    """The value given to one indicator, on its scale."""
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={"examples": [{"indicator": "代码质量", "value": "4"}]},
+    )
+
+    indicator: str = Field(min_length=1, max_length=100)
+    value: Decimal = Field(ge=-1000, le=1000, max_digits=7, decimal_places=2)
+
+
+class Assessment(BaseModel):
+    """Scores for every indicator of the review, and a comment."""
+
+    model_config = examples(
+        {
+            "scores": [
+                {"indicator": "交付准时率", "value": "96"},
+                {"indicator": "代码质量", "value": "4"},
+            ],
+            "comment": "按时交付了全部里程碑",
+        }
+    )
+
+    scores: list[IndicatorScore] = Field(min_length=1, max_length=30)
+    comment: str = Field(default="", max_length=2000)
+
+
+class Calibration(BaseModel):
+    """HR's adjusted score and why."""
+
+    model_config = examples({"score": "88.00", "reason": "跨部门校准：项目难度高于平均"})
+
+    score: Decimal = Field(max_digits=6, decimal_places=2)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ReviewRead(BaseModel):
+    """A review; once final, ``grade`` and ``coefficient`` are what payroll reads."""
+
+    model_config = examples(
+        {
+            "id": ID,
+            "cycle_id": ID,
+            "employee_id": EMPLOYEE_ID,
+            "department_id": DEPARTMENT_ID,
+            "template_id": ID,
+            "indicators": INDICATORS,
+            "status": "finalized",
+            "self_scores": [{"indicator": "代码质量", "value": "4"}],
+            "self_comment": "",
+            "self_score": "90.00",
+            "manager_scores": [{"indicator": "代码质量", "value": "4"}],
+            "manager_comment": "",
+            "reviewer_id": HEAD_ID,
+            "score": "86.00",
+            "calibrated_score": None,
+            "calibration_reason": None,
+            "final_score": "86.00",
+            "grade": "A",
+            "coefficient": "1.20",
+            "below_target": False,
+            "finalized_at": AT,
+            **STAMPS,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    cycle_id: uuid.UUID
+    employee_id: uuid.UUID
+    department_id: uuid.UUID
+    template_id: uuid.UUID | None
+    indicators: list[Indicator]
+    status: ReviewStatus
+    self_scores: list[IndicatorScore] | None
+    self_comment: str | None
+    self_score: Decimal | None
+    manager_scores: list[IndicatorScore] | None
+    manager_comment: str | None
+    reviewer_id: uuid.UUID | None
+    score: Decimal | None
+    calibrated_score: Decimal | None
+    calibration_reason: str | None
+    final_score: Decimal | None
+    grade: str | None
+    coefficient: Decimal | None
+    below_target: bool
+    finalized_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+# ---- improvement plans ------------------------------------------------------------------------
+
+
+class ImprovementPlanCreate(BaseModel):
+    """An improvement plan; ``manager_id`` defaults to the employee's manager."""
+
+    model_config = examples(
+        {
+            "employee_id": EMPLOYEE_ID,
+            "review_id": ID,
+            "goals": ["每周按时提交代码评审", "季度内交付准时率达到90%"],
+            "start_date": "2027-01-04",
+            "review_date": "2027-03-31",
+        }
+    )
+
+    employee_id: uuid.UUID
+    review_id: uuid.UUID | None = None
+    manager_id: uuid.UUID | None = None
+    goals: list[str] = Field(min_length=1, max_length=20)
+    start_date: date
+    review_date: date
+
+
+class CheckInCreate(BaseModel):
+    """A coaching check-in."""
+
+    model_config = examples(
+        {"held_on": "2027-01-29", "notes": "评审提交及时，交付仍有延迟", "progress": "at_risk"}
+    )
+
+    held_on: date
+    notes: str = Field(min_length=1, max_length=4000)
+    progress: Progress
+
+
+class CheckInRead(BaseModel):
+    """A recorded check-in."""
+
+    model_config = examples(
+        {
+            "id": ID,
+            "plan_id": ID,
+            "held_on": "2027-01-29",
+            "notes": "评审提交及时",
+            "progress": "on_track",
+            "created_by": "user:wang",
+            "created_at": AT,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    plan_id: uuid.UUID
+    held_on: date
+    notes: str
+    progress: Progress
+    created_by: str | None
+    created_at: datetime
+
+
+class PlanOutcome(BaseModel):
+    """The plan's outcome; an extension names the new review date."""
+
+    model_config = examples(
+        {"outcome": "extended", "note": "有进步，延长一个月", "review_date": "2027-04-30"},
+        {"outcome": "completed", "note": "目标全部达成"},
+    )
+
+    outcome: Outcome
+    note: str = Field(min_length=1, max_length=2000)
+    review_date: date | None = None
+
+
+class ImprovementPlanRead(BaseModel):
+    """An improvement plan with its check-ins."""
+
+    model_config = examples(
+        {
+            "id": ID,
+            "employee_id": EMPLOYEE_ID,
+            "department_id": DEPARTMENT_ID,
+            "manager_id": HEAD_ID,
+            "review_id": ID,
+            "goals": ["季度内交付准时率达到90%"],
+            "start_date": "2027-01-04",
+            "review_date": "2027-03-31",
+            "status": "open",
+            "outcome_note": None,
+            "decided_at": None,
+            "check_ins": [],
+            "created_by": "user:harriet",
+            **STAMPS,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    employee_id: uuid.UUID
+    department_id: uuid.UUID
+    manager_id: uuid.UUID | None
+    review_id: uuid.UUID | None
+    goals: list[str]
+    start_date: date
+    review_date: date
+    status: PlanStatus
+    outcome_note: str | None
+    decided_at: datetime | None
+    check_ins: list[CheckInRead] = []
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
