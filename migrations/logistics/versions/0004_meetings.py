@@ -36,6 +36,8 @@ WHEN NEW.status = 'active' AND EXISTS (
     SELECT 1 FROM bookings AS other
     WHERE other.room_id = NEW.room_id AND other.status = 'active' AND other.id != NEW.id
       AND other.starts_at < NEW.ends_at AND NEW.starts_at < other.ends_at
+      -- no booking lasts over 7 days (a check below): bounds the index range scanned
+      AND other.starts_at > datetime(NEW.starts_at, '-7 days')
 )
 BEGIN
     SELECT RAISE(ABORT, 'room_booked: the room is booked at that time');
