@@ -34,6 +34,7 @@ PAYLOAD_MODULES: tuple[str, ...] = (
     "shared.contracts.hr_people_events",
     "shared.contracts.posting_facts",
     "shared.contracts.hr_development_events",
+    "shared.contracts.finance_payable_events",
 )
 
 EVENT_TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")

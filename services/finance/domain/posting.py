@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.finance.db.ledger import JournalEntry
 from services.finance.db.posting import ConsumedFact, ExceptionStatus, PostingException
 from services.finance.domain import accounts
+from services.finance.domain.employee_payables import record_payables
 from services.finance.domain.ledger import Line, post_entry
 from services.finance.domain.posting_rules import RuleKey, RuleSpec, active_rules, choose_rule
 from shared.contracts.events import (
@@ -200,6 +201,7 @@ async def post_fact(
     if isinstance(outcome, JournalEntry):
         record.status, record.entry_id, record.posted_at = "posted", outcome.id, utcnow()
         await session.flush()
+        await record_payables(session, fact_type, fact, outcome)  # what it owes employees
         return outcome
     await _park(session, record, *outcome)
     return None
@@ -386,6 +388,7 @@ async def _post_parked(
         actor=actor,
     )
     record.status, record.entry_id, record.posted_at = "posted", entry.id, utcnow()
+    await record_payables(session, record.fact_type, fact, entry)  # what it owes employees
     await _resolve(session, exception, "posted", actor=actor, entry_id=entry.id, note=None)
 
 

@@ -2,6 +2,14 @@
 
 from shared.kit.problems import P, ProblemCode
 
-CODES: tuple[ProblemCode, ...] = ()
+CODES: tuple[ProblemCode, ...] = (
+    P("employee_payable_paid", 409, "paying an employee payable that was paid already"),
+    P(
+        "employee_payable_settled",
+        409,
+        "paying an employee payable of nothing (a reimbursement its advance covered)",
+    ),
+    P("payment_before_payable", 422, "a payment dated before the payable arose"),
+)
 
 __all__ = ["CODES", "P"]
