@@ -172,5 +172,12 @@ CODES = registry(
     ),
     P("improvement_plan_exists", 409, "a second improvement plan in progress for an employee"),
     P("improvement_plan_closed", 409, "a check-in or an outcome on an ended improvement plan"),
+    P("suggestion_answered", 409, "answering a suggestion that has been answered"),
+    P("unknown_receipt", 404, "a receipt token no suggestion has"),
+    P(
+        "idempotency_key_not_accepted",
+        422,
+        "an anonymous suggestion sent with an Idempotency-Key (the key is stored with its sender)",
+    ),
     base=KIT_CODES,
 )

@@ -460,3 +460,105 @@ class ImprovementPlanRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+# ---- suggestions ------------------------------------------------------------------------------
+
+
+class SuggestionCreate(BaseModel):
+    """A suggestion; an anonymous one is stored with no employee or account id at all."""
+
+    model_config = examples(
+        {
+            "title": "食堂增加素食窗口",
+            "body": "希望午餐提供更多素食选择。",
+            "category": "welfare",
+            "anonymous": True,
+        }
+    )
+
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=4000)
+    category: SuggestionCategory = "other"
+    anonymous: bool = False
+
+
+class SuggestionRead(BaseModel):
+    """A suggestion; ``submitter_employee_id`` is null when it is anonymous."""
+
+    model_config = examples(
+        {
+            "id": ID,
+            "title": "食堂增加素食窗口",
+            "body": "希望午餐提供更多素食选择。",
+            "category": "welfare",
+            "anonymous": True,
+            "submitter_employee_id": None,
+            "status": "answered",
+            "answer": "下月起二楼食堂增设素食窗口。",
+            "answered_at": AT,
+            **STAMPS,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    title: str
+    body: str
+    category: SuggestionCategory
+    anonymous: bool
+    submitter_employee_id: uuid.UUID | None
+    status: SuggestionStatus
+    answer: str | None
+    answered_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class SuggestionReceipt(BaseModel):
+    """A filed suggestion and its receipt token: shown only now, keep it to follow the answer."""
+
+    model_config = examples(
+        {
+            "suggestion": SuggestionRead.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+            "receipt_token": "q3Yv0c1m8dJm2bq9kq8pXo0s4m1YwzH6b0Zr7tq2Ueg",
+        }
+    )
+
+    suggestion: SuggestionRead
+    receipt_token: str
+
+
+class ReceiptLookup(BaseModel):
+    """A receipt token, sent in the body so that it never appears in a URL or a log."""
+
+    model_config = examples({"receipt_token": "q3Yv0c1m8dJm2bq9kq8pXo0s4m1YwzH6b0Zr7tq2Ueg"})
+
+    receipt_token: str = Field(min_length=16, max_length=100)
+
+
+class SuggestionFollowUp(BaseModel):
+    """What a receipt shows: the suggestion's status and HR's answer."""
+
+    model_config = examples(
+        {
+            "title": "食堂增加素食窗口",
+            "status": "answered",
+            "answer": "下月起二楼食堂增设素食窗口。",
+            "answered_at": AT,
+        }
+    )
+
+    title: str
+    status: SuggestionStatus
+    answer: str | None
+    answered_at: datetime | None
+
+
+class SuggestionAnswer(BaseModel):
+    """HR's answer."""
+
+    model_config = examples({"answer": "下月起二楼食堂增设素食窗口。"})
+
+    answer: str = Field(min_length=1, max_length=4000)

@@ -10,6 +10,7 @@ from services.hr.api import (
     onboarding,
     performance,
     recruitment,
+    relations,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -20,4 +21,5 @@ ROUTERS: list[APIRouter] = [
     onboarding.router,
     labour_contracts.router,
     performance.router,
+    relations.router,
 ]
