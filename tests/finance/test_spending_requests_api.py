@@ -161,6 +161,16 @@ async def test_execution_totals_add_up(books: Books) -> None:
             row["committed"]
         ) - Decimal(row["actual"])
         assert Decimal(row["variance"]) == Decimal(row["budget"]) - Decimal(row["actual"])
+    # each department's subtotal is its rows added up, and the subtotals add up to the totals
+    for department in everything["departments"]:
+        mine = [r for r in rows if r["department_id"] == department["department_id"]]
+        for field in ("budget", "committed", "actual", "remaining", "variance"):
+            assert department[field] == f"{sum(Decimal(r[field]) for r in mine):.2f}", field
+    for field in ("budget", "committed", "actual", "remaining", "variance"):
+        assert everything["totals"][field] == (
+            f"{sum(Decimal(d[field]) for d in everything['departments']):.2f}"
+        ), field
+    assert len(everything["departments"]) == 2
     by_key = {(r["department_id"], r["account_code"], r["month"]): r for r in rows}
     fe, sales = str(books.dept("RND-FE")), str(books.dept("SALES"))
     assert by_key[(fe, "6602.02", 3)]["actual"] == "250.00"

@@ -18,6 +18,7 @@ from services.finance.schemas.budgets import (
     BudgetRead,
     BudgetStatus,
     BudgetSummary,
+    DepartmentExecution,
     Execution,
     ExecutionFigures,
     ExecutionRow,
@@ -120,6 +121,10 @@ async def read_execution(
                 }
             )
             for row in rows
+        ],
+        departments=[
+            DepartmentExecution.model_validate({"department_id": department, **_figures(value)})
+            for department, value in execution_rules.by_department(rows).items()
         ],
         totals=ExecutionFigures.model_validate(_figures(execution_rules.total(rows))),
     )

@@ -172,6 +172,14 @@ def total(rows: Iterable[Row]) -> Figures:
     return result
 
 
+def by_department(rows: Iterable[Row]) -> dict[uuid.UUID, Figures]:
+    """Each department's rows added up, in the rows' order."""
+    found: dict[uuid.UUID, Figures] = {}
+    for row in rows:
+        found[row.department_id] = found.get(row.department_id, NO_FIGURES) + row.figures
+    return found
+
+
 async def remaining_by_account(session: AsyncSession, budget: Budget) -> dict[str, Decimal]:
     """What remains of each of the budget's accounts for the whole year (budget - committed -
     actual), as the budget check reads it."""

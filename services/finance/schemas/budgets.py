@@ -315,8 +315,17 @@ class ExecutionRow(ExecutionFigures):
     month: int
 
 
+class DepartmentExecution(ExecutionFigures):
+    """One department's rows added up."""
+
+    model_config = read_examples({"department_id": DEPARTMENT_ID, **FIGURES_EXAMPLE})
+
+    department_id: uuid.UUID
+
+
 class Execution(BaseModel):
-    """Budget execution per department, account and month, and the totals (which add up)."""
+    """Budget execution per department, account and month, each department's subtotal, and the
+    totals — the rows added up, and the subtotals too."""
 
     model_config = read_examples(
         {
@@ -329,10 +338,12 @@ class Execution(BaseModel):
                     **FIGURES_EXAMPLE,
                 }
             ],
+            "departments": [{"department_id": DEPARTMENT_ID, **FIGURES_EXAMPLE}],
             "totals": FIGURES_EXAMPLE,
         }
     )
 
     year: int
     rows: list[ExecutionRow]
+    departments: list[DepartmentExecution]
     totals: ExecutionFigures
