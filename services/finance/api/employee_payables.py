@@ -95,9 +95,9 @@ async def pay_payable(
     """Finance pays all a payable owes: Dr 2241 / Cr 1002 with the employee and the cash-flow
     item 支付给职工以及为职工支付的现金 (``employee_payments``); the payable is ``paid`` and
     ``finance.employee_payable.paid`` is recorded. Refused: paid already (409
-    ``employee_payable_paid``), nothing owed (409 ``employee_payable_settled``), a date before
-    the payable (422 ``payment_before_payable``), the ledger's own refusals (a closed month);
-    not finance staff (403 ``finance_only``)."""
+    ``employee_payable_paid``), nothing owed (409 ``employee_payable_settled``), the ledger's
+    own refusals (a closed month); not finance staff (403 ``finance_only``). A payment may be
+    dated before its fact (an advance is paid before the trip it is dated on)."""
     payable = await rules.get_payable(session, principal, payable_id)
     check_if_match(request, payable.version)
     payable = await rules.pay(session, principal, payable, paid_on=payload.paid_on or today)

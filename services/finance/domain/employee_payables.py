@@ -31,7 +31,7 @@ from services.finance.domain.spending_posting import postable
 from shared.contracts.finance_payable_events import EmployeePayablePaid
 from shared.contracts.posting_facts import PostingFact
 from shared.contracts.principal import Principal
-from shared.kit.errors import Conflict, Forbidden, Unprocessable, not_found
+from shared.kit.errors import Conflict, Forbidden, not_found
 from shared.kit.outbox import record_event
 
 PAYABLE = "2241"  # 其他应付款 Other payables
@@ -177,7 +177,10 @@ async def get_payable(
 
 
 def check_payable(payable: EmployeePayable, *, paid_on: date) -> None:
-    """Refuse paying a payable paid already, one of nothing, or before it arose."""
+    """Refuse paying a payable paid already, or one of nothing.
+
+    A payment may be dated before the fact's own date: a trip's advance is dated on the trip's
+    first day by logistics, and is paid before the trip."""
     if payable.status == "paid":
         raise Conflict(
             f"employee payable {payable.id} was paid on {payable.paid_on}",
@@ -187,11 +190,6 @@ def check_payable(payable: EmployeePayable, *, paid_on: date) -> None:
         raise Conflict(
             f"employee payable {payable.id} owes nothing (settled by its advance): nothing to pay",
             code="employee_payable_settled",
-        )
-    if paid_on < payable.occurred_on:
-        raise Unprocessable(
-            f"a payment on {paid_on} is before the payable arose on {payable.occurred_on}",
-            code="payment_before_payable",
         )
 
 

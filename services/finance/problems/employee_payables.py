@@ -9,7 +9,6 @@ CODES: tuple[ProblemCode, ...] = (
         409,
         "paying an employee payable of nothing (a reimbursement its advance covered)",
     ),
-    P("payment_before_payable", 422, "a payment dated before the payable arose"),
 )
 
 __all__ = ["CODES", "P"]
