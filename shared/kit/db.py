@@ -169,7 +169,7 @@ def create_engine_for(url: str, schema: str | None = None, **kwargs: Any) -> Asy
         kwargs.setdefault("pool_size", int(os.environ.get("OFFICINA_DB_POOL_SIZE", "8")))
         kwargs.setdefault("max_overflow", int(os.environ.get("OFFICINA_DB_MAX_OVERFLOW", "0")))
         kwargs.setdefault("pool_recycle", 1800)
-        kwargs.setdefault("pool_timeout", 10)
+        kwargs.setdefault("pool_timeout", float(os.environ.get("OFFICINA_DB_POOL_TIMEOUT", "10")))
         return create_async_engine(url, connect_args=connect_args, **kwargs)
     secure_sqlite_file(url)
     engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -275,6 +276,19 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     return await _unexpected(request, exc)
 
 
+async def _pool_exhausted(request: Request, exc: Exception) -> JSONResponse:
+    """Every connection of the pool stayed busy for the pool's whole timeout: the service is
+    overloaded, not broken — 503 with ``Retry-After`` (nothing was changed), not a 500."""
+    log.warning("no database connection free on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(
+        request,
+        503,
+        detail="the service is busy: no database connection came free in time; retry shortly",
+        code="service_unavailable",
+        headers={"Retry-After": "1"},
+    )
+
+
 async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
     """A value the database cannot hold (an integer past the column, a NUL in text on
     PostgreSQL) that no declared bound caught: the caller's input, so a 422, not a 500."""
@@ -306,4 +320,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(PoolTimeout, _pool_exhausted)
     app.add_exception_handler(Exception, _unexpected)

@@ -2,7 +2,12 @@
 
 import re
 
-from tests.kit.conftest import AUDIT_LOG, NOTES, NotesService
+import pytest
+from sqlalchemy import text
+
+from shared.kit.testing import TokenMinter
+from tests.conftest import TestDatabase
+from tests.kit.conftest import AUDIT_LOG, NOTES, NotesService, running_notes_service
 from tests.problems import assert_problem
 
 
@@ -205,3 +210,26 @@ async def test_readiness_liveness_and_metrics(notes: NotesService) -> None:
 
 async def test_audit_log_is_closed_to_anonymous_callers(notes: NotesService) -> None:
     assert_problem(await notes.client.get(AUDIT_LOG), 401)
+
+
+@pytest.mark.postgres_only
+async def test_no_free_database_connection_is_a_503_to_retry_not_a_500(
+    database_url: TestDatabase, minter: TokenMinter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OFFICINA_DB_POOL_SIZE", "1")
+    monkeypatch.setenv("OFFICINA_DB_POOL_TIMEOUT", "0.5")
+    async with running_notes_service(database_url, minter) as notes:
+        engine = notes.app.state.runtime.engine
+        async with engine.connect() as held:  # the pool's only connection, kept busy
+            await held.execute(text("SELECT 1"))
+            busy = await notes.client.post(
+                NOTES, json={"title": "t", "body": "b"}, headers=notes.employee()
+            )
+        assert busy.status_code == 503, busy.text
+        assert busy.headers["retry-after"] == "1"
+        assert busy.json()["code"] == "service_unavailable"
+        # once a connection is free again the same request works
+        again = await notes.client.post(
+            NOTES, json={"title": "t", "body": "b"}, headers=notes.employee()
+        )
+        assert again.status_code == 201, again.text
