@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.contracts.money import Money
+
 ScoringMethod = Literal["numeric_scale", "achievement_percentage", "pass_fail"]
 Period = Literal["monthly", "quarterly", "annual"]
 CycleStatus = Literal["open", "closed"]
@@ -562,3 +564,315 @@ class SuggestionAnswer(BaseModel):
     model_config = examples({"answer": "下月起二楼食堂增设素食窗口。"})
 
     answer: str = Field(min_length=1, max_length=4000)
+
+
+# ---- training ---------------------------------------------------------------------------------
+
+COURSE_ID = "0193a8c0-0000-7000-8000-00000000d101"
+SESSION_ID = "0193a8c0-0000-7000-8000-00000000d201"
+
+
+class CourseCreate(BaseModel):
+    """A course in the catalogue."""
+
+    model_config = examples(
+        {
+            "code": "SEC-101",
+            "title": "信息安全意识",
+            "kind": "internal",
+            "provider": None,
+            "hours": "4.0",
+            "cost_per_participant": "0.00",
+            "self_service": True,
+            "description": "全员必修",
+        }
+    )
+
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")
+    title: str = Field(min_length=1, max_length=200)
+    kind: CourseKind
+    provider: str | None = Field(default=None, max_length=200)
+    hours: Decimal = Field(gt=0, le=10000, max_digits=6, decimal_places=1)
+    cost_per_participant: Money = Decimal("0.00")
+    self_service: bool = False
+    description: str = Field(default="", max_length=4000)
+
+
+class CourseRead(BaseModel):
+    """A course."""
+
+    model_config = examples(
+        {
+            "id": COURSE_ID,
+            "code": "SEC-101",
+            "title": "信息安全意识",
+            "kind": "internal",
+            "provider": None,
+            "hours": "4.0",
+            "cost_per_participant": "0.00",
+            "self_service": True,
+            "description": "全员必修",
+            "created_by": "user:harriet",
+            **STAMPS,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    code: str
+    title: str
+    kind: CourseKind
+    provider: str | None
+    hours: Decimal
+    cost_per_participant: Money
+    self_service: bool
+    description: str
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class CourseSessionCreate(BaseModel):
+    """A session of a course."""
+
+    model_config = examples(
+        {
+            "course_id": COURSE_ID,
+            "starts_on": "2027-03-02",
+            "ends_on": "2027-03-02",
+            "location": "总部3楼培训室",
+            "trainer": "安全部 李工",
+            "capacity": 30,
+        }
+    )
+
+    course_id: uuid.UUID
+    starts_on: date
+    ends_on: date
+    location: str = Field(min_length=1, max_length=200)
+    trainer: str | None = Field(default=None, max_length=200)
+    capacity: int = Field(ge=1, le=10000)
+
+
+class CourseSessionRead(BaseModel):
+    """A session, with how many seats are taken."""
+
+    model_config = examples(
+        {
+            "id": SESSION_ID,
+            "course_id": COURSE_ID,
+            "starts_on": "2027-03-02",
+            "ends_on": "2027-03-02",
+            "location": "总部3楼培训室",
+            "trainer": "安全部 李工",
+            "capacity": 30,
+            "enrolled": 12,
+            "status": "scheduled",
+            **STAMPS,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    course_id: uuid.UUID
+    starts_on: date
+    ends_on: date
+    location: str
+    trainer: str | None
+    capacity: int
+    enrolled: int
+    status: SessionStatus
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class EnrolmentCreate(BaseModel):
+    """A seat in a session; without ``employee_id``, for the caller (self-service)."""
+
+    model_config = examples({"session_id": SESSION_ID, "employee_id": EMPLOYEE_ID})
+
+    session_id: uuid.UUID
+    employee_id: uuid.UUID | None = None
+
+
+class AttendanceRecord(BaseModel):
+    """Whether the participant came."""
+
+    model_config = examples({"attendance": "attended"})
+
+    attendance: Attendance
+
+
+class CompletionRecord(BaseModel):
+    """The day the participant completed the course."""
+
+    model_config = examples({"completed_on": "2027-03-02"})
+
+    completed_on: date
+
+
+class Evaluation(BaseModel):
+    """A rating of 1-5 and what the course changed: the participant's, or their manager's."""
+
+    model_config = examples({"rating": 4, "comment": "钓鱼邮件识别能力明显提高"})
+
+    rating: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=2000)
+
+
+class EnrolmentRead(BaseModel):
+    """An enrolment, to completion and its evaluation."""
+
+    model_config = examples(
+        {
+            "id": ID,
+            "session_id": SESSION_ID,
+            "course_id": COURSE_ID,
+            "employee_id": EMPLOYEE_ID,
+            "status": "completed",
+            "completed_on": "2027-03-02",
+            "participant_rating": 4,
+            "participant_feedback": "实用",
+            "manager_rating": 4,
+            "manager_assessment": "钓鱼邮件识别能力明显提高",
+            "created_by": "user:harriet",
+            **STAMPS,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    session_id: uuid.UUID
+    course_id: uuid.UUID
+    employee_id: uuid.UUID
+    status: EnrolmentStatus
+    completed_on: date | None
+    participant_rating: int | None
+    participant_feedback: str | None
+    manager_rating: int | None
+    manager_assessment: str | None
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class TrainingRecordEntry(BaseModel):
+    """One course of an employee's record."""
+
+    model_config = examples(
+        {
+            "enrolment_id": ID,
+            "course_id": COURSE_ID,
+            "course_code": "SEC-101",
+            "course_title": "信息安全意识",
+            "kind": "internal",
+            "hours": "4.0",
+            "session_id": SESSION_ID,
+            "starts_on": "2027-03-02",
+            "status": "completed",
+            "completed_on": "2027-03-02",
+            "participant_rating": 4,
+            "manager_rating": None,
+        }
+    )
+
+    enrolment_id: uuid.UUID
+    course_id: uuid.UUID
+    course_code: str
+    course_title: str
+    kind: CourseKind
+    hours: Decimal
+    session_id: uuid.UUID
+    starts_on: date
+    status: EnrolmentStatus
+    completed_on: date | None
+    participant_rating: int | None
+    manager_rating: int | None
+
+
+class TrainingRecord(BaseModel):
+    """An employee's training: every course they took or are enrolled in."""
+
+    model_config = examples(
+        {
+            "employee_id": EMPLOYEE_ID,
+            "completed_courses": 1,
+            "completed_hours": "4.0",
+            "entries": [],
+        }
+    )
+
+    employee_id: uuid.UUID
+    completed_courses: int
+    completed_hours: Decimal
+    entries: list[TrainingRecordEntry]
+
+
+class TrainingNeed(BaseModel):
+    """A position's need for a course, for how many people."""
+
+    model_config = examples({"position": "软件工程师", "course_id": COURSE_ID, "headcount": 12})
+
+    position: str = Field(min_length=1, max_length=200)
+    course_id: uuid.UUID
+    headcount: int = Field(ge=1, le=100000)
+
+
+class TrainingPlanCreate(BaseModel):
+    """A year's training plan."""
+
+    model_config = examples(
+        {
+            "year": 2027,
+            "name": "2027年度培训计划",
+            "needs": [{"position": "软件工程师", "course_id": COURSE_ID, "headcount": 12}],
+            "budget": "50000.00",
+        }
+    )
+
+    year: int = Field(ge=2000, le=2100)
+    name: str = Field(min_length=1, max_length=200)
+    needs: list[TrainingNeed] = Field(default_factory=list, max_length=500)
+    budget: Money = Decimal("0.00")
+
+
+class TrainingPlanUpdate(BaseModel):
+    """Fields to change (``If-Match``)."""
+
+    model_config = examples({"needs": [], "budget": "60000.00"})
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    needs: list[TrainingNeed] | None = Field(default=None, max_length=500)
+    budget: Money | None = None
+
+
+class TrainingPlanRead(BaseModel):
+    """A year's training plan and what its needs would cost."""
+
+    model_config = examples(
+        {
+            "id": ID,
+            "year": 2027,
+            "name": "2027年度培训计划",
+            "needs": [{"position": "软件工程师", "course_id": COURSE_ID, "headcount": 12}],
+            "budget": "50000.00",
+            "estimated_cost": "0.00",
+            "created_by": "user:harriet",
+            **STAMPS,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    year: int
+    name: str
+    needs: list[TrainingNeed]
+    budget: Money
+    estimated_cost: Money = Decimal("0.00")
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int

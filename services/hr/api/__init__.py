@@ -11,6 +11,7 @@ from services.hr.api import (
     performance,
     recruitment,
     relations,
+    training,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -22,4 +23,5 @@ ROUTERS: list[APIRouter] = [
     labour_contracts.router,
     performance.router,
     relations.router,
+    training.router,
 ]

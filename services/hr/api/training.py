@@ -1,0 +1,386 @@
+"""``/api/v1/hr/training-plans``, ``/courses``, ``/course-sessions``, ``/enrolments`` and
+``/employees/{id}/training-record``."""
+
+import uuid
+from typing import Any
+
+from fastapi import Request, Response
+from sqlalchemy import select
+
+from services.hr.api.deps import ViewerDep
+from services.hr.api.performance import EmployeeFilter, employee_filter
+from services.hr.db.development import Course, CourseSession, Enrolment, TrainingPlan
+from services.hr.domain import training as rules
+from services.hr.schemas_development import (
+    AttendanceRecord,
+    CompletionRecord,
+    CourseCreate,
+    CourseKind,
+    CourseRead,
+    CourseSessionCreate,
+    CourseSessionRead,
+    EnrolmentCreate,
+    EnrolmentRead,
+    EnrolmentStatus,
+    Evaluation,
+    TrainingPlanCreate,
+    TrainingPlanRead,
+    TrainingPlanUpdate,
+    TrainingRecord,
+)
+from shared.contracts.page import Page
+from shared.kit.concurrency import check_if_match, set_etag
+from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.routing import SessionDep, service_router
+
+router = service_router(prefix="/api/v1/hr", tags=["hr: training"])
+
+HR_ONLY: dict[int | str, dict[str, Any]] = {403: {"description": "Only HR (`hr_only`)."}}
+
+
+# ---- training plans ---------------------------------------------------------------------------
+
+
+async def _plan_read(session: SessionDep, plan: TrainingPlan) -> TrainingPlanRead:
+    read = TrainingPlanRead.model_validate(plan)
+    read.estimated_cost = await rules.estimated_cost(session, plan)
+    return read
+
+
+@router.post(
+    "/training-plans",
+    status_code=201,
+    response_model=TrainingPlanRead,
+    summary="Record a year's training plan",
+    responses={**HR_ONLY, 409: {"description": "The year has a plan (`training_plan_exists`)."}},
+)
+async def create_training_plan(
+    payload: TrainingPlanCreate, response: Response, session: SessionDep, viewer: ViewerDep
+) -> TrainingPlanRead:
+    """Which positions need which courses, for how many people, and the budget (HR)."""
+    plan = await rules.record_plan(session, viewer, payload.model_dump())
+    response.headers["Location"] = f"/api/v1/hr/training-plans/{plan.id}"
+    set_etag(response, plan.version)
+    return await _plan_read(session, plan)
+
+
+@router.get("/training-plans", response_model=Page[TrainingPlanRead], summary="List plans")
+async def list_training_plans(
+    session: SessionDep, viewer: ViewerDep, params: PageParamsDep
+) -> Page[TrainingPlanRead]:
+    """Every year's plan (plans name positions, not people)."""
+    return await paginate(
+        session,
+        select(TrainingPlan),
+        params,
+        sortable={"year": TrainingPlan.year},
+        id_column=TrainingPlan.id,
+        default_sort="-year",
+        to_item=TrainingPlanRead.model_validate,
+    )
+
+
+@router.get("/training-plans/{plan_id}", response_model=TrainingPlanRead, summary="Read a plan")
+async def read_training_plan(
+    plan_id: uuid.UUID, response: Response, session: SessionDep, viewer: ViewerDep
+) -> TrainingPlanRead:
+    """One plan with its estimated cost."""
+    plan = await rules.get_plan(session, plan_id)
+    set_etag(response, plan.version)
+    return await _plan_read(session, plan)
+
+
+@router.patch(
+    "/training-plans/{plan_id}",
+    response_model=TrainingPlanRead,
+    summary="Change a plan",
+    responses=HR_ONLY,
+)
+async def update_training_plan(
+    plan_id: uuid.UUID,
+    payload: TrainingPlanUpdate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    viewer: ViewerDep,
+) -> TrainingPlanRead:
+    """Change the needs, name or budget (HR, ``If-Match``)."""
+    plan = await rules.get_plan(session, plan_id)
+    viewer.require_manager("training plans")
+    check_if_match(request, plan.version)
+    fields = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
+    plan = await rules.record_plan(session, viewer, fields, plan)
+    set_etag(response, plan.version)
+    return await _plan_read(session, plan)
+
+
+# ---- courses and sessions ---------------------------------------------------------------------
+
+
+@router.post(
+    "/courses",
+    status_code=201,
+    response_model=CourseRead,
+    summary="Add a course",
+    responses={**HR_ONLY, 409: {"description": "The code is taken (`course_code_taken`)."}},
+)
+async def create_course(
+    payload: CourseCreate, response: Response, session: SessionDep, viewer: ViewerDep
+) -> Course:
+    """A course: internal, by an external expert, or an external seminar (HR)."""
+    course = await rules.create_course(session, viewer, payload.model_dump())
+    response.headers["Location"] = f"/api/v1/hr/courses/{course.id}"
+    set_etag(response, course.version)
+    return course
+
+
+@router.get("/courses", response_model=Page[CourseRead], summary="List courses")
+async def list_courses(
+    session: SessionDep,
+    viewer: ViewerDep,
+    params: PageParamsDep,
+    kind: CourseKind | None = None,
+    self_service: bool | None = None,
+) -> Page[CourseRead]:
+    """The catalogue (anyone signed in)."""
+    query = select(Course)
+    if kind is not None:
+        query = query.where(Course.kind == kind)
+    if self_service is not None:
+        query = query.where(Course.self_service.is_(self_service))
+    return await paginate(
+        session,
+        query,
+        params,
+        sortable={"code": Course.code, "created_at": Course.created_at},
+        id_column=Course.id,
+        default_sort="code",
+        to_item=CourseRead.model_validate,
+    )
+
+
+@router.get("/courses/{course_id}", response_model=CourseRead, summary="Read a course")
+async def read_course(
+    course_id: uuid.UUID, response: Response, session: SessionDep, viewer: ViewerDep
+) -> Course:
+    """One course."""
+    course = await rules.get_course(session, course_id)
+    set_etag(response, course.version)
+    return course
+
+
+@router.post(
+    "/course-sessions",
+    status_code=201,
+    response_model=CourseSessionRead,
+    summary="Schedule a session",
+    responses=HR_ONLY,
+)
+async def schedule_session(
+    payload: CourseSessionCreate, response: Response, session: SessionDep, viewer: ViewerDep
+) -> CourseSession:
+    """A session of a course with its capacity (HR)."""
+    item = await rules.schedule(session, viewer, payload.model_dump())
+    response.headers["Location"] = f"/api/v1/hr/course-sessions/{item.id}"
+    set_etag(response, item.version)
+    return item
+
+
+@router.get("/course-sessions", response_model=Page[CourseSessionRead], summary="List sessions")
+async def list_sessions(
+    session: SessionDep,
+    viewer: ViewerDep,
+    params: PageParamsDep,
+    course_id: uuid.UUID | None = None,
+) -> Page[CourseSessionRead]:
+    """Sessions, soonest first (anyone signed in)."""
+    query = select(CourseSession)
+    if course_id is not None:
+        query = query.where(CourseSession.course_id == course_id)
+    return await paginate(
+        session,
+        query,
+        params,
+        sortable={"starts_on": CourseSession.starts_on},
+        id_column=CourseSession.id,
+        default_sort="starts_on",
+        to_item=CourseSessionRead.model_validate,
+    )
+
+
+@router.get(
+    "/course-sessions/{session_id}", response_model=CourseSessionRead, summary="Read a session"
+)
+async def read_session(
+    session_id: uuid.UUID, response: Response, session: SessionDep, viewer: ViewerDep
+) -> CourseSession:
+    """One session with its seats taken."""
+    item = await rules.get_session(session, session_id)
+    set_etag(response, item.version)
+    return item
+
+
+# ---- enrolments -------------------------------------------------------------------------------
+
+
+@router.post(
+    "/enrolments",
+    status_code=201,
+    response_model=EnrolmentRead,
+    summary="Enrol in a session",
+    responses={
+        403: {"description": "Enrolling someone else, or a course without self-service."},
+        409: {"description": "The session is full (`session_full`) or already enrolled."},
+    },
+)
+async def enrol(
+    payload: EnrolmentCreate, response: Response, session: SessionDep, viewer: ViewerDep
+) -> Enrolment:
+    """HR enrols anyone; an employee themselves where the course allows self-service."""
+    item = await rules.enrol(session, viewer, payload.session_id, payload.employee_id)
+    response.headers["Location"] = f"/api/v1/hr/enrolments/{item.id}"
+    set_etag(response, item.version)
+    return item
+
+
+@router.get("/enrolments", response_model=Page[EnrolmentRead], summary="List enrolments")
+async def list_enrolments(
+    session: SessionDep,
+    viewer: ViewerDep,
+    params: PageParamsDep,
+    session_id: uuid.UUID | None = None,
+    course_id: uuid.UUID | None = None,
+    employee_id: EmployeeFilter = None,
+    status: EnrolmentStatus | None = None,
+) -> Page[EnrolmentRead]:
+    """HR and auditors see all; a manager or head their people's; an employee their own."""
+    return await paginate(
+        session,
+        rules.enrolment_query(
+            viewer,
+            session_id=session_id,
+            employee_id=employee_filter(viewer, employee_id),
+            course_id=course_id,
+            status=status,
+        ),
+        params,
+        sortable={"created_at": Enrolment.created_at},
+        id_column=Enrolment.id,
+        default_sort="created_at",
+        to_item=EnrolmentRead.model_validate,
+    )
+
+
+@router.get("/enrolments/{enrolment_id}", response_model=EnrolmentRead, summary="Read one")
+async def read_enrolment(
+    enrolment_id: uuid.UUID, response: Response, session: SessionDep, viewer: ViewerDep
+) -> Enrolment:
+    """One enrolment the caller may see."""
+    item = await rules.get_enrolment(session, viewer, enrolment_id)
+    set_etag(response, item.version)
+    return item
+
+
+_STEP: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Not the one who takes this step."},
+    409: {"description": "Not at this step (`invalid_enrolment_transition`)."},
+}
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/cancel",
+    response_model=EnrolmentRead,
+    summary="Cancel an enrolment",
+    responses=_STEP,
+)
+async def cancel_enrolment(
+    enrolment_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    viewer: ViewerDep,
+) -> Enrolment:
+    """HR or the participant gives the seat back."""
+    item = await rules.get_enrolment(session, viewer, enrolment_id)
+    check_if_match(request, item.version)
+    item = await rules.cancel(session, viewer, item)
+    set_etag(response, item.version)
+    return item
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/attendance",
+    response_model=EnrolmentRead,
+    summary="Record attendance",
+    responses=_STEP,
+)
+async def record_attendance(
+    enrolment_id: uuid.UUID,
+    payload: AttendanceRecord,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    viewer: ViewerDep,
+) -> Enrolment:
+    """Attended or no-show (HR)."""
+    item = await rules.get_enrolment(session, viewer, enrolment_id)
+    check_if_match(request, item.version)
+    item = await rules.attendance(session, viewer, item, payload.attendance)
+    set_etag(response, item.version)
+    return item
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/completion",
+    response_model=EnrolmentRead,
+    summary="Record completion",
+    responses=_STEP,
+)
+async def record_completion(
+    enrolment_id: uuid.UUID,
+    payload: CompletionRecord,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    viewer: ViewerDep,
+) -> Enrolment:
+    """The participant completed the course (HR; after attendance)."""
+    item = await rules.get_enrolment(session, viewer, enrolment_id)
+    check_if_match(request, item.version)
+    item = await rules.complete(session, viewer, item, payload.completed_on)
+    set_etag(response, item.version)
+    return item
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/evaluation",
+    response_model=EnrolmentRead,
+    summary="Evaluate a completed course",
+    responses={**_STEP, 409: {"description": "Not completed, or evaluated already."}},
+)
+async def evaluate_enrolment(
+    enrolment_id: uuid.UUID,
+    payload: Evaluation,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    viewer: ViewerDep,
+) -> Enrolment:
+    """The participant's rating, or (from their manager or head) the assessment of its effect."""
+    item = await rules.get_enrolment(session, viewer, enrolment_id)
+    check_if_match(request, item.version)
+    item = await rules.evaluate(session, viewer, item, payload.rating, payload.comment)
+    set_etag(response, item.version)
+    return item
+
+
+@router.get(
+    "/employees/{employee_id}/training-record",
+    response_model=TrainingRecord,
+    summary="An employee's training record",
+)
+async def training_record(
+    employee_id: uuid.UUID, session: SessionDep, viewer: ViewerDep
+) -> dict[str, Any]:
+    """The employee, their manager and head, HR and auditors (404 for others)."""
+    return await rules.record_of(session, viewer, employee_id)
