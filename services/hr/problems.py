@@ -193,5 +193,8 @@ CODES = registry(
     P("invalid_enrolment_transition", 409, "an enrolment step taken out of its order"),
     P("evaluation_recorded", 409, "a second rating from the participant or the manager"),
     P("training_plan_exists", 409, "a second training plan for a year"),
+    P("invalid_case_transition", 409, "a complaint or dispute step taken out of its order"),
+    P("outcome_required", 422, "resolving a complaint or dispute without its outcome"),
+    P("forum_session_cancelled", 409, "recording the minutes of a cancelled forum session"),
     base=KIT_CODES,
 )

@@ -876,3 +876,155 @@ class TrainingPlanRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+# ---- employee relations -----------------------------------------------------------------------
+
+CaseStatus = Literal["open", "investigating", "resolved", "withdrawn"]
+DisputeForum = Literal["mediation", "arbitration", "litigation"]
+ForumStatus = Literal["planned", "held", "cancelled"]
+
+
+class CaseCreate(BaseModel):
+    """A complaint or labour dispute. An employee filing a complaint files their own (the
+    employee and handler fields are HR's)."""
+
+    model_config = examples(
+        {
+            "subject": "加班费计算有误",
+            "description": "十月份加班费少算了8小时。",
+            "employee_id": EMPLOYEE_ID,
+            "confidential": True,
+            "handler_id": HEAD_ID,
+            "handler_ids": [],
+            "forum": None,
+        }
+    )
+
+    subject: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1, max_length=4000)
+    employee_id: uuid.UUID | None = None
+    confidential: bool = False
+    handler_id: uuid.UUID | None = None
+    handler_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
+    forum: DisputeForum | None = None
+
+
+class CaseUpdate(BaseModel):
+    """A step of the case: handlers and confidentiality (HR), status and outcome (HR or a
+    handler). ``resolved`` needs the outcome."""
+
+    model_config = examples(
+        {"status": "resolved", "outcome": "补发加班费并调整计算规则"},
+        {"handler_id": HEAD_ID, "confidential": True},
+    )
+
+    confidential: bool | None = None
+    handler_id: uuid.UUID | None = None
+    handler_ids: list[uuid.UUID] | None = Field(default=None, max_length=20)
+    forum: DisputeForum | None = None
+    status: CaseStatus | None = None
+    outcome: str | None = Field(default=None, min_length=1, max_length=4000)
+
+
+class CaseRead(BaseModel):
+    """A complaint or labour dispute."""
+
+    model_config = examples(
+        {
+            "id": ID,
+            "kind": "complaint",
+            "subject": "加班费计算有误",
+            "description": "十月份加班费少算了8小时。",
+            "employee_id": EMPLOYEE_ID,
+            "confidential": True,
+            "handler_id": HEAD_ID,
+            "handler_ids": [],
+            "forum": None,
+            "status": "resolved",
+            "outcome": "补发加班费并调整计算规则",
+            "resolved_at": AT,
+            "created_by": "user:harriet",
+            **STAMPS,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    kind: Literal["complaint", "dispute"]
+    subject: str
+    description: str
+    employee_id: uuid.UUID | None
+    confidential: bool
+    handler_id: uuid.UUID | None
+    handler_ids: list[uuid.UUID]
+    forum: DisputeForum | None
+    status: CaseStatus
+    outcome: str | None
+    resolved_at: datetime | None
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class ForumSessionCreate(BaseModel):
+    """A staff forum session."""
+
+    model_config = examples(
+        {
+            "title": "2027年第一季度员工座谈会",
+            "held_on": "2027-01-15",
+            "location": "总部大会议室",
+            "agenda": ["食堂改进", "弹性工作制试点"],
+            "attendee_ids": [EMPLOYEE_ID],
+        }
+    )
+
+    title: str = Field(min_length=1, max_length=200)
+    held_on: date
+    location: str = Field(min_length=1, max_length=200)
+    agenda: list[str] = Field(min_length=1, max_length=50)
+    attendee_ids: list[uuid.UUID] = Field(default_factory=list, max_length=500)
+
+
+class ForumMinutes(BaseModel):
+    """The minutes of a held session and, if it differs, who came."""
+
+    model_config = examples({"minutes": "一、食堂改进：……", "attendee_ids": [EMPLOYEE_ID]})
+
+    minutes: str = Field(min_length=1, max_length=20000)
+    attendee_ids: list[uuid.UUID] | None = Field(default=None, max_length=500)
+
+
+class ForumSessionRead(BaseModel):
+    """A staff forum session."""
+
+    model_config = examples(
+        {
+            "id": ID,
+            "title": "2027年第一季度员工座谈会",
+            "held_on": "2027-01-15",
+            "location": "总部大会议室",
+            "agenda": ["食堂改进", "弹性工作制试点"],
+            "attendee_ids": [EMPLOYEE_ID],
+            "minutes": None,
+            "status": "planned",
+            "created_by": "user:harriet",
+            **STAMPS,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    title: str
+    held_on: date
+    location: str
+    agenda: list[str]
+    attendee_ids: list[uuid.UUID]
+    minutes: str | None
+    status: ForumStatus
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int

@@ -221,3 +221,97 @@ class SuggestionSubmitted(SuggestionEvent):
 @event_contract("hr.suggestion.answered")
 class SuggestionAnswered(SuggestionEvent):
     """HR answered a suggestion."""
+
+
+class ForumSessionEvent(EventPayload):
+    """A staff forum session as it is after the change."""
+
+    title: str
+    held_on: date
+    status: str
+    attendee_count: int
+
+
+@event_contract("hr.forum_session.scheduled")
+class ForumSessionScheduled(ForumSessionEvent):
+    """HR scheduled a staff forum session with its agenda."""
+
+
+@event_contract("hr.forum_session.held")
+class ForumSessionHeld(ForumSessionEvent):
+    """The session was held and its minutes recorded."""
+
+
+class RelationsCaseEvent(EventPayload):
+    """A complaint or dispute as it is after the change: no names and no details, since
+    confidential cases are for HR and their handlers only."""
+
+    kind: str = Field(description="`complaint` or `dispute`.")
+    confidential: bool
+    status: str
+
+
+@event_contract("hr.relations_case.opened")
+class RelationsCaseOpened(RelationsCaseEvent):
+    """A complaint was filed or a labour dispute recorded."""
+
+
+@event_contract("hr.relations_case.updated")
+class RelationsCaseUpdated(RelationsCaseEvent):
+    """The case's handler, handlers or status changed."""
+
+
+@event_contract("hr.relations_case.resolved")
+class RelationsCaseResolved(RelationsCaseEvent):
+    """The case reached its resolution (or was withdrawn)."""
+
+
+class DevelopmentPlanEvent(EventPayload):
+    """An individual development plan as it is after the change."""
+
+    employee_id: uuid.UUID
+    year: int
+    status: str
+    goal_count: int
+
+
+@event_contract("hr.development_plan.created")
+class DevelopmentPlanCreated(DevelopmentPlanEvent):
+    """A development plan was agreed."""
+
+
+@event_contract("hr.development_plan.reviewed")
+class DevelopmentPlanReviewed(DevelopmentPlanEvent):
+    """The plan's progress was reviewed."""
+
+
+class CareerMoveEvent(EventPayload):
+    """A promotion or job rotation as it is after the change."""
+
+    employee_id: uuid.UUID
+    kind: str = Field(description="`promotion` or `rotation`.")
+    to_department_id: uuid.UUID | None
+    to_position_id: uuid.UUID | None
+    to_manager_id: uuid.UUID | None
+    effective_date: date
+    status: str
+
+
+@event_contract("hr.career_move.requested")
+class CareerMoveRequested(CareerMoveEvent):
+    """A promotion or rotation was recorded; its approval in workflow follows."""
+
+
+@event_contract("hr.career_move.approved")
+class CareerMoveApproved(CareerMoveEvent):
+    """workflow approved it; hr applies it to org."""
+
+
+@event_contract("hr.career_move.rejected")
+class CareerMoveRejected(CareerMoveEvent):
+    """It was rejected or withdrawn in workflow, or workflow refused to start its approval."""
+
+
+@event_contract("hr.career_move.applied")
+class CareerMoveApplied(CareerMoveEvent):
+    """org took the new position, department or manager."""

@@ -1,4 +1,4 @@
-"""performance, training and the suggestion box
+"""performance, training, development and employee relations
 
 Revision ID: 0006
 Revises: 0005
@@ -19,6 +19,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TABLES = (
+    "development_reviews",
+    "relations_cases",
+    "forum_sessions",
+    "development_plans",
+    "career_moves",
     "improvement_check_ins",
     "improvement_plans",
     "enrolments",
@@ -360,6 +365,161 @@ def upgrade() -> None:
     )
     op.create_index(
         op.f("ix_improvement_check_ins_plan_id"), "improvement_check_ins", ["plan_id"], unique=False
+    )
+    # ### end Alembic commands ###
+
+    op.create_table(
+        "career_moves",
+        sa.Column("employee_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("from_department_id", sa.Uuid(), nullable=False),
+        sa.Column("to_department_id", sa.Uuid(), nullable=True),
+        sa.Column("to_position_id", sa.Uuid(), nullable=True),
+        sa.Column("to_manager_id", sa.Uuid(), nullable=True),
+        sa.Column("effective_date", sa.Date(), nullable=False),
+        sa.Column("reason", sa.String(length=2000), nullable=False),
+        sa.Column("requester_employee_id", sa.Uuid(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("workflow_instance_id", sa.Uuid(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("org_retry_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("org_attempts", sa.Integer(), nullable=False),
+        sa.Column("org_error", sa.String(length=500), nullable=True),
+        sa.Column("applied_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_by", sa.String(length=200), nullable=True),
+        sa.Column("approval_key", sa.String(length=200), nullable=True),
+        sa.Column("approval_state", sa.String(length=20), nullable=True),
+        sa.Column("approval_retry_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("approval_attempts", sa.Integer(), nullable=False),
+        sa.Column("approval_error", sa.String(length=500), nullable=True),
+        sa.CheckConstraint("kind IN ('promotion', 'rotation')", name=op.f("ck_career_moves_kind")),
+        sa.CheckConstraint(
+            "status IN ('pending', 'approved', 'applied', 'rejected', 'cancelled', 'approval_refused', 'org_refused')",
+            name=op.f("ck_career_moves_status"),
+        ),
+        sa.CheckConstraint(
+            "to_department_id IS NOT NULL OR to_position_id IS NOT NULL OR to_manager_id IS NOT NULL",
+            name=op.f("ck_career_moves_changes_something"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_career_moves")),
+    )
+    op.create_index(
+        op.f("ix_career_moves_approval_retry_at"),
+        "career_moves",
+        ["approval_retry_at"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_career_moves_employee_id"), "career_moves", ["employee_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_career_moves_org_retry_at"), "career_moves", ["org_retry_at"], unique=False
+    )
+    op.create_table(
+        "development_plans",
+        sa.Column("employee_id", sa.Uuid(), nullable=False),
+        sa.Column("department_id", sa.Uuid(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("goals", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(length=8), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_by", sa.String(length=200), nullable=True),
+        sa.CheckConstraint(
+            "status IN ('active', 'closed')", name=op.f("ck_development_plans_status")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_development_plans")),
+        sa.UniqueConstraint(
+            "employee_id", "year", name=op.f("uq_development_plans_employee_id_year")
+        ),
+    )
+    op.create_index(
+        op.f("ix_development_plans_department_id"),
+        "development_plans",
+        ["department_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_development_plans_employee_id"), "development_plans", ["employee_id"], unique=False
+    )
+    op.create_table(
+        "forum_sessions",
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("location", sa.String(length=200), nullable=False),
+        sa.Column("agenda", sa.JSON(), nullable=False),
+        sa.Column("attendee_ids", sa.JSON(), nullable=False),
+        sa.Column("minutes", sa.Text(), nullable=True),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_by", sa.String(length=200), nullable=True),
+        sa.CheckConstraint(
+            "status IN ('planned', 'held', 'cancelled')", name=op.f("ck_forum_sessions_status")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_forum_sessions")),
+    )
+    op.create_table(
+        "relations_cases",
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.String(length=4000), nullable=False),
+        sa.Column("employee_id", sa.Uuid(), nullable=True),
+        sa.Column("confidential", sa.Boolean(), nullable=False),
+        sa.Column("handler_id", sa.Uuid(), nullable=True),
+        sa.Column("handler_ids", sa.JSON(), nullable=False),
+        sa.Column("forum", sa.String(length=12), nullable=True),
+        sa.Column("status", sa.String(length=14), nullable=False),
+        sa.Column("outcome", sa.String(length=4000), nullable=True),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_by", sa.String(length=200), nullable=True),
+        sa.CheckConstraint(
+            "kind IN ('complaint', 'dispute')", name=op.f("ck_relations_cases_kind")
+        ),
+        sa.CheckConstraint(
+            "status <> 'resolved' OR outcome IS NOT NULL",
+            name=op.f("ck_relations_cases_resolved_has_outcome"),
+        ),
+        sa.CheckConstraint(
+            "status IN ('open', 'investigating', 'resolved', 'withdrawn')",
+            name=op.f("ck_relations_cases_status"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_relations_cases")),
+    )
+    op.create_index(
+        op.f("ix_relations_cases_employee_id"), "relations_cases", ["employee_id"], unique=False
+    )
+    op.create_index(op.f("ix_relations_cases_kind"), "relations_cases", ["kind"], unique=False)
+    op.create_table(
+        "development_reviews",
+        sa.Column("plan_id", sa.Uuid(), nullable=False),
+        sa.Column("reviewed_on", sa.Date(), nullable=False),
+        sa.Column("notes", sa.String(length=4000), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.String(length=200), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["plan_id"],
+            ["development_plans.id"],
+            name=op.f("fk_development_reviews_plan_id_development_plans"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_development_reviews")),
+    )
+    op.create_index(
+        op.f("ix_development_reviews_plan_id"), "development_reviews", ["plan_id"], unique=False
     )
     # ### end Alembic commands ###
 

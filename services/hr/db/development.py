@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.hr.db.models import Base
+from shared.kit.approvals import ApprovalRecord
 from shared.kit.audit import Audited
 from shared.kit.db import CreatedByMixin, IdMixin, TimestampMixin, VersionedMixin
 
@@ -295,4 +296,133 @@ class Suggestion(IdMixin, TimestampMixin, VersionedMixin, Audited, Base):
             "NOT anonymous OR submitter_employee_id IS NULL", name="anonymous_unlinked"
         ),
         CheckConstraint(_in("status", ("received", "answered")), name="status"),
+    )
+
+
+class ForumSession(IdMixin, TimestampMixin, VersionedMixin, CreatedByMixin, Audited, Base):
+    """A staff forum session: agenda, attendees, and the minutes once held."""
+
+    __tablename__ = "forum_sessions"
+
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date]
+    location: Mapped[str] = mapped_column(String(200))
+    agenda: Mapped[list[str]] = mapped_column(JSON, default=list)
+    attendee_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    minutes: Mapped[str | None] = mapped_column(Text, default=None)
+    # planned | held | cancelled
+    status: Mapped[str] = mapped_column(String(10), default="planned")
+
+    __table_args__ = (
+        CheckConstraint(_in("status", ("planned", "held", "cancelled")), name="status"),
+    )
+
+
+CASE_KINDS = ("complaint", "dispute")
+CASE_STATUSES = ("open", "investigating", "resolved", "withdrawn")
+
+
+class RelationsCase(IdMixin, TimestampMixin, VersionedMixin, CreatedByMixin, Audited, Base):
+    """A complaint or a labour dispute; a confidential one is seen only by HR and its handlers."""
+
+    __tablename__ = "relations_cases"
+
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(String(4000))
+    employee_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    handler_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    # other employees named to handle it (besides the handler)
+    handler_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # for disputes: mediation | arbitration | litigation
+    forum: Mapped[str | None] = mapped_column(String(12), default=None)
+    status: Mapped[str] = mapped_column(String(14), default="open")
+    outcome: Mapped[str | None] = mapped_column(String(4000), default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", CASE_KINDS), name="kind"),
+        CheckConstraint(_in("status", CASE_STATUSES), name="status"),
+        CheckConstraint("status <> 'resolved' OR outcome IS NOT NULL", name="resolved_has_outcome"),
+    )
+
+
+class DevelopmentPlan(IdMixin, TimestampMixin, VersionedMixin, CreatedByMixin, Audited, Base):
+    """An individual development plan: goals for a year, and its reviews."""
+
+    __tablename__ = "development_plans"
+
+    employee_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    department_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    # [{"goal", "measure", "due", "status"}]
+    goals: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # active | closed
+    status: Mapped[str] = mapped_column(String(8), default="active")
+
+    __table_args__ = (
+        UniqueConstraint("employee_id", "year"),
+        CheckConstraint(_in("status", ("active", "closed")), name="status"),
+    )
+
+
+class DevelopmentReview(IdMixin, TimestampMixin, CreatedByMixin, Audited, Base):
+    """A review of a development plan's progress."""
+
+    __tablename__ = "development_reviews"
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("development_plans.id"), index=True)
+    reviewed_on: Mapped[date]
+    notes: Mapped[str] = mapped_column(String(4000))
+
+
+class CareerMove(
+    IdMixin, TimestampMixin, VersionedMixin, CreatedByMixin, ApprovalRecord, Audited, Base
+):
+    """A promotion or a job rotation: approved through workflow (``general_request``), then
+    applied to org (position, department, manager) through its API, exactly once."""
+
+    __tablename__ = "career_moves"
+
+    employee_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    from_department_id: Mapped[uuid.UUID]
+    to_department_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    to_position_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    to_manager_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    effective_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(String(2000))
+    requester_employee_id: Mapped[uuid.UUID]
+    # pending | approved | applied | rejected | cancelled | approval_refused | org_refused
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    workflow_instance_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    org_retry_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    org_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    org_error: Mapped[str | None] = mapped_column(String(500), default=None)
+    applied_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", ("promotion", "rotation")), name="kind"),
+        CheckConstraint(
+            _in(
+                "status",
+                (
+                    "pending",
+                    "approved",
+                    "applied",
+                    "rejected",
+                    "cancelled",
+                    "approval_refused",
+                    "org_refused",
+                ),
+            ),
+            name="status",
+        ),
+        CheckConstraint(
+            "to_department_id IS NOT NULL OR to_position_id IS NOT NULL "
+            "OR to_manager_id IS NOT NULL",
+            name="changes_something",
+        ),
     )
