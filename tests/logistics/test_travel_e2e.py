@@ -8,7 +8,7 @@ reimbursement less the advance; the employee sees both payables paid, and the jo
 expense on 6602.02 and the employee's advance (1221) and other payables (2241) back to zero."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -169,7 +169,7 @@ def test_a_trip_from_its_request_to_the_reimbursement_paid(platform: RunningPlat
     me = traveller["id"]
 
     # ---- a standard for the traveller's grade --------------------------------------------
-    today = date.today()  # the platform runs on the real clock (UTC)
+    today = datetime.now(UTC).date()  # the platform's clock
     ok(
         logistics.post(
             f"{LOG}/travel-standards",
