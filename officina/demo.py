@@ -15,6 +15,7 @@ from services.org.db.models import KIT as ORG_KIT
 from services.org.db.models import Department, Document, Employee, Party, PartyContact, Position
 from services.org.domain import documents as document_rules
 from services.org.domain import employees as employee_rules
+from services.org.domain.departments import record_department_event
 from shared.contracts.principal import Principal
 from shared.kit.seeding import seeding_session
 
@@ -172,6 +173,12 @@ async def _load_org(url: str, schema: str) -> dict[str, uuid.UUID] | None:
         await document_rules.approve(session, document, reviewer, "同意发布")
         for employee in (await session.scalars(select(Employee))).all():
             await employee_rules.record_created_event(session, employee)
+        # the heads named above, announced as org announces any new head (hr's and finance's
+        # copies of org learn who heads what from this)
+        for code in heads:
+            await record_department_event(
+                session, "org.department.updated", departments[code], changed=["head_employee_id"]
+            )
     return picked
 
 
