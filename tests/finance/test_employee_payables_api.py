@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from services.finance.db.ledger import JournalEntry, JournalLine
-from tests.finance.conftest import FinanceService
+from tests.finance.conftest import API, FinanceService
 from tests.finance.employee_payables_helpers import (
     BOB,
     PAYABLES,
@@ -21,7 +21,7 @@ from tests.finance.employee_payables_helpers import (
     payables,
     reimbursement,
 )
-from tests.finance.posting_helpers import ALICE, deliver, envelope
+from tests.finance.posting_helpers import ALICE, deliver, envelope, exceptions, set_period
 
 ADVANCE = "logistics.travel_advance.approved"
 REIMBURSEMENT = "logistics.reimbursement.approved"
@@ -174,6 +174,24 @@ async def test_a_fact_delivered_again_owes_once(finance: FinanceService) -> None
     }
     await deliver(finance, envelope(ADVANCE, fact))  # a new event, the same fact
     assert len(await payables(finance, finance.staff())) == 1
+
+
+async def test_a_parked_fact_owes_once_it_is_posted(finance: FinanceService) -> None:
+    await set_period(finance, 2026, 2, "close")
+    trip = await advance(finance, ALICE, "400.00", on=date(2026, 2, 27))
+    assert await payables(finance, finance.staff()) == []  # parked: nothing posted, nothing owed
+    [parked] = await exceptions(finance, status="open")
+    await set_period(finance, 2026, 2, "reopen")
+    retried = await finance.client.post(
+        f"{API}/posting-exceptions/{parked['id']}/retry", headers=finance.staff()
+    )
+    assert retried.status_code == 200, retried.text
+    owed = await payable_of(finance, str(trip))
+    assert (owed["amount"], owed["status"], owed["entry_id"]) == (
+        "400.00",
+        "open",
+        retried.json()["entry_id"],
+    )
 
 
 async def test_each_employee_sees_their_own(finance: FinanceService) -> None:
