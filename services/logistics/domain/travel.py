@@ -38,6 +38,7 @@ from shared.contracts.logistics_travel_events import (
 from shared.contracts.posting_facts import FactComponent
 from shared.contracts.principal import Principal
 from shared.kit.approvals import Approval, ApprovalSaga, Backoff, StartRequest
+from shared.kit.db import utcnow
 from shared.kit.errors import Conflict, Forbidden, NotFound, Unprocessable, not_found
 from shared.kit.outbox import record_event
 from shared.kit.service_client import ServiceClient
@@ -302,7 +303,7 @@ async def _request_approved(session: AsyncSession, request: TravelRequest) -> No
     if request.advance > ZERO:
         fact = TravelAdvanceApproved(
             source_id=str(request.id),
-            occurred_on=request.start_date,
+            occurred_on=utcnow().date(),  # the day it was approved: paid before the trip
             memo=f"出差借支 {request.destination} {request.start_date}",
             components=[
                 FactComponent(
