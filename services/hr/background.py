@@ -7,16 +7,21 @@ from datetime import timedelta
 
 from services.hr import demo
 from services.hr.config import HrSettings
-from services.hr.domain import allocation, labour_contracts, onboarding
+from services.hr.domain import allocation, labour_contracts, onboarding, promotions
 from services.hr.domain.hiring import PLAN_SAGA
 from services.hr.domain.offers import OFFER_SAGA
+from services.hr.domain.promotions import MOVE_SAGA
 from shared.kit.approvals import ApprovalSweeper, Backoff
 from shared.kit.jobs import Periodic, Task
 from shared.kit.runtime import ServiceRuntime
 
 log = logging.getLogger("officina.hr.people")
 
-SAGAS = ((PLAN_SAGA, "workflow-outcomes-hiring"), (OFFER_SAGA, "workflow-outcomes-offers"))
+SAGAS = (
+    (PLAN_SAGA, "workflow-outcomes-hiring"),
+    (OFFER_SAGA, "workflow-outcomes-offers"),
+    (MOVE_SAGA, "workflow-outcomes-career-moves"),
+)
 
 
 def tasks(runtime: ServiceRuntime, settings: HrSettings) -> list[Task]:
@@ -48,6 +53,7 @@ def tasks(runtime: ServiceRuntime, settings: HrSettings) -> list[Task]:
                 )
             )
     onboarding.BACKOFF = backoff
+    promotions.BACKOFF = backoff
     if settings.sweep_interval > 0:
 
         async def sync_onboardings() -> int:
@@ -77,5 +83,13 @@ def tasks(runtime: ServiceRuntime, settings: HrSettings) -> list[Task]:
         # January (and at start-up), changing nothing afterwards
         found.append(
             Periodic("hr-yearly-leave-allocation", settings.sweep_interval, yearly_allocation, log)
+        )
+
+        async def career_moves() -> int:
+            return await promotions.sweep(runtime, runtime.service_client)
+
+        # approved promotions and rotations reach org, retried until org answers
+        found.append(
+            Periodic("hr-career-moves-org-sync", settings.sweep_interval, career_moves, log)
         )
     return found

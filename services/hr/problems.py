@@ -196,5 +196,9 @@ CODES = registry(
     P("invalid_case_transition", 409, "a complaint or dispute step taken out of its order"),
     P("outcome_required", 422, "resolving a complaint or dispute without its outcome"),
     P("forum_session_cancelled", 409, "recording the minutes of a cancelled forum session"),
+    P("development_plan_exists", 409, "a second development plan of an employee for a year"),
+    P("development_plan_closed", 409, "reviewing a closed development plan"),
+    P("career_move_in_progress", 409, "a second promotion or rotation while one is in progress"),
+    P("invalid_move_transition", 409, "withdrawing a promotion or rotation that is not pending"),
     base=KIT_CODES,
 )

@@ -1028,3 +1028,197 @@ class ForumSessionRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+# ---- development plans and career moves -------------------------------------------------------
+
+GoalStatus = Literal["not_started", "in_progress", "achieved", "dropped"]
+MoveKind = Literal["promotion", "rotation"]
+MoveStatus = Literal[
+    "pending", "approved", "applied", "rejected", "cancelled", "approval_refused", "org_refused"
+]
+POSITION_ID = "0193a8c0-0000-7000-8000-0000000000f1"
+
+
+class DevelopmentGoal(BaseModel):
+    """A development goal, how it is measured, and by when."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "goal": "独立负责一个模块的架构设计",
+                    "measure": "完成设计评审",
+                    "due": "2027-06-30",
+                    "status": "in_progress",
+                }
+            ]
+        },
+    )
+
+    goal: str = Field(min_length=1, max_length=500)
+    measure: str = Field(default="", max_length=500)
+    due: date | None = None
+    status: GoalStatus = "not_started"
+
+
+class DevelopmentPlanCreate(BaseModel):
+    """An individual development plan for a year."""
+
+    model_config = examples(
+        {
+            "employee_id": EMPLOYEE_ID,
+            "year": 2027,
+            "goals": [{"goal": "独立负责一个模块的架构设计", "due": "2027-06-30"}],
+        }
+    )
+
+    employee_id: uuid.UUID
+    year: int = Field(ge=2000, le=2100)
+    goals: list[DevelopmentGoal] = Field(min_length=1, max_length=30)
+
+
+class DevelopmentReviewCreate(BaseModel):
+    """A progress review; ``goals`` replaces the goals (with their status), ``close`` ends it."""
+
+    model_config = examples(
+        {"reviewed_on": "2027-06-30", "notes": "设计评审已通过", "goals": None, "close": False}
+    )
+
+    reviewed_on: date
+    notes: str = Field(min_length=1, max_length=4000)
+    goals: list[DevelopmentGoal] | None = Field(default=None, min_length=1, max_length=30)
+    close: bool = False
+
+
+class DevelopmentReviewRead(BaseModel):
+    """A recorded progress review."""
+
+    model_config = examples(
+        {
+            "id": ID,
+            "plan_id": ID,
+            "reviewed_on": "2027-06-30",
+            "notes": "设计评审已通过",
+            "created_by": "user:wang",
+            "created_at": AT,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    plan_id: uuid.UUID
+    reviewed_on: date
+    notes: str
+    created_by: str | None
+    created_at: datetime
+
+
+class DevelopmentPlanRead(BaseModel):
+    """An individual development plan and its reviews."""
+
+    model_config = examples(
+        {
+            "id": ID,
+            "employee_id": EMPLOYEE_ID,
+            "department_id": DEPARTMENT_ID,
+            "year": 2027,
+            "goals": [
+                {
+                    "goal": "独立负责一个模块的架构设计",
+                    "measure": "",
+                    "due": "2027-06-30",
+                    "status": "in_progress",
+                }
+            ],
+            "status": "active",
+            "reviews": [],
+            "created_by": "user:wang",
+            **STAMPS,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    employee_id: uuid.UUID
+    department_id: uuid.UUID
+    year: int
+    goals: list[DevelopmentGoal]
+    status: Literal["active", "closed"]
+    reviews: list[DevelopmentReviewRead] = []
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class CareerMoveCreate(BaseModel):
+    """A promotion or job rotation: at least one of the new position, department or manager."""
+
+    model_config = examples(
+        {
+            "employee_id": EMPLOYEE_ID,
+            "kind": "promotion",
+            "to_position_id": POSITION_ID,
+            "to_department_id": None,
+            "to_manager_id": None,
+            "effective_date": "2027-01-01",
+            "reason": "年度考核S，具备高级工程师能力",
+        }
+    )
+
+    employee_id: uuid.UUID
+    kind: MoveKind
+    to_position_id: uuid.UUID | None = None
+    to_department_id: uuid.UUID | None = None
+    to_manager_id: uuid.UUID | None = None
+    effective_date: date
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class CareerMoveRead(BaseModel):
+    """A promotion or rotation: its approval in workflow and whether org has taken it."""
+
+    model_config = examples(
+        {
+            "id": ID,
+            "employee_id": EMPLOYEE_ID,
+            "kind": "promotion",
+            "from_department_id": DEPARTMENT_ID,
+            "to_position_id": POSITION_ID,
+            "to_department_id": None,
+            "to_manager_id": None,
+            "effective_date": "2027-01-01",
+            "reason": "年度考核S",
+            "requester_employee_id": HEAD_ID,
+            "status": "applied",
+            "workflow_instance_id": ID,
+            "decided_at": AT,
+            "applied_at": AT,
+            "org_error": None,
+            "created_by": "user:harriet",
+            **STAMPS,
+        },
+        read=True,
+    )
+
+    id: uuid.UUID
+    employee_id: uuid.UUID
+    kind: MoveKind
+    from_department_id: uuid.UUID
+    to_position_id: uuid.UUID | None
+    to_department_id: uuid.UUID | None
+    to_manager_id: uuid.UUID | None
+    effective_date: date
+    reason: str
+    requester_employee_id: uuid.UUID
+    status: MoveStatus
+    workflow_instance_id: uuid.UUID | None
+    decided_at: datetime | None
+    applied_at: datetime | None
+    org_error: str | None
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int

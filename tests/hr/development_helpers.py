@@ -1,7 +1,13 @@
 """Helpers for performance, training and suggestion tests: a KPI template and a review cycle
 built through hr's own API."""
 
+import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from tests.hr.people_helpers import FakeOrg, problem
 
 if TYPE_CHECKING:
     from tests.hr.conftest import Company, HrService
@@ -92,3 +98,37 @@ async def run_review(
     assert answer.status_code == 200, answer.text
     result: dict[str, Any] = answer.json()
     return result
+
+
+@dataclass
+class OrgWithEtags(FakeOrg):
+    """org's employees as promotions reach them: ``GET /employees/{id}`` with its ETag, ``PATCH``
+    honouring ``If-Match`` (412 on a stale one); ``lose_patch_answers`` applies a PATCH but
+    drops its answer."""
+
+    lose_patch_answers: bool = False
+
+    def patches(self) -> list[tuple[str, dict[str, Any]]]:
+        return [(path, body) for method, path, body in self.calls if method == "PATCH"]
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix("/api/v1/org")
+        parts = path.split("/")
+        if len(parts) == 3 and parts[1] == "employees" and request.method in ("GET", "PATCH"):
+            body = json.loads(request.content) if request.content else {}
+            self.calls.append((request.method, request.url.path, body))
+            if self.down:
+                return problem(503, "service_unavailable", "org is down")
+            record = self.employees.get(parts[2])
+            if record is None:
+                return problem(404, "not_found")
+            etag = f'"{record["version"]}"'
+            if request.method == "PATCH":
+                if request.headers.get("if-match") not in (None, etag):
+                    return problem(412, "precondition_failed")
+                record.update(body)
+                record["version"] += 1
+                if self.lose_patch_answers:
+                    raise httpx.ReadTimeout("the answer was lost", request=request)
+            return httpx.Response(200, json=record, headers={"ETag": f'"{record["version"]}"'})
+        return await super().handle(request)

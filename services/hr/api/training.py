@@ -1,28 +1,43 @@
-"""``/api/v1/hr/training-plans``, ``/courses``, ``/course-sessions``, ``/enrolments`` and
-``/employees/{id}/training-record``."""
+"""``/api/v1/hr/training-plans``, ``/courses``, ``/course-sessions``, ``/enrolments``,
+``/employees/{id}/training-record``, ``/development-plans`` and ``/career-moves``."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, Response
+from fastapi import Query, Request, Response
 from sqlalchemy import select
 
-from services.hr.api.deps import ViewerDep
+from services.hr.api.deps import ViewerDep, WorkflowClient
 from services.hr.api.performance import EmployeeFilter, employee_filter
-from services.hr.db.development import Course, CourseSession, Enrolment, TrainingPlan
+from services.hr.db.development import (
+    CareerMove,
+    Course,
+    CourseSession,
+    DevelopmentPlan,
+    Enrolment,
+    TrainingPlan,
+)
+from services.hr.domain import development, promotions
 from services.hr.domain import training as rules
 from services.hr.schemas_development import (
     AttendanceRecord,
+    CareerMoveCreate,
+    CareerMoveRead,
     CompletionRecord,
     CourseCreate,
     CourseKind,
     CourseRead,
     CourseSessionCreate,
     CourseSessionRead,
+    DevelopmentPlanCreate,
+    DevelopmentPlanRead,
+    DevelopmentReviewCreate,
+    DevelopmentReviewRead,
     EnrolmentCreate,
     EnrolmentRead,
     EnrolmentStatus,
     Evaluation,
+    MoveStatus,
     TrainingPlanCreate,
     TrainingPlanRead,
     TrainingPlanUpdate,
@@ -31,7 +46,7 @@ from services.hr.schemas_development import (
 from shared.contracts.page import Page
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.pagination import PageParamsDep, paginate
-from shared.kit.routing import SessionDep, service_router
+from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/hr", tags=["hr: training"])
 
@@ -384,3 +399,171 @@ async def training_record(
 ) -> dict[str, Any]:
     """The employee, their manager and head, HR and auditors (404 for others)."""
     return await rules.record_of(session, viewer, employee_id)
+
+
+# ---- individual development plans ---------------------------------------------------------------
+
+
+async def _idp_read(session: SessionDep, plan: DevelopmentPlan) -> DevelopmentPlanRead:
+    read = DevelopmentPlanRead.model_validate(plan)
+    read.reviews = [
+        DevelopmentReviewRead.model_validate(r) for r in await development.reviews(session, plan)
+    ]
+    return read
+
+
+@router.post(
+    "/development-plans",
+    status_code=201,
+    response_model=DevelopmentPlanRead,
+    summary="Agree a development plan",
+    responses={
+        403: {"description": "Not HR, nor the employee's manager or head."},
+        409: {"description": "A plan for that year exists (`development_plan_exists`)."},
+    },
+)
+async def create_development_plan(
+    payload: DevelopmentPlanCreate, response: Response, session: SessionDep, viewer: ViewerDep
+) -> DevelopmentPlanRead:
+    """Goals for a year (HR, the manager or the department head)."""
+    plan = await development.create(session, viewer, payload.model_dump())
+    response.headers["Location"] = f"/api/v1/hr/development-plans/{plan.id}"
+    set_etag(response, plan.version)
+    return await _idp_read(session, plan)
+
+
+@router.get("/development-plans", response_model=Page[DevelopmentPlanRead], summary="List plans")
+async def list_development_plans(
+    session: SessionDep,
+    viewer: ViewerDep,
+    params: PageParamsDep,
+    employee_id: EmployeeFilter = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> Page[DevelopmentPlanRead]:
+    """The plans of the people the caller may see."""
+    return await paginate(
+        session,
+        development.query(viewer, employee_id=employee_filter(viewer, employee_id), year=year),
+        params,
+        sortable={"year": DevelopmentPlan.year, "created_at": DevelopmentPlan.created_at},
+        id_column=DevelopmentPlan.id,
+        default_sort="-year",
+        to_item=DevelopmentPlanRead.model_validate,
+    )
+
+
+@router.get(
+    "/development-plans/{plan_id}", response_model=DevelopmentPlanRead, summary="Read a plan"
+)
+async def read_development_plan(
+    plan_id: uuid.UUID, response: Response, session: SessionDep, viewer: ViewerDep
+) -> DevelopmentPlanRead:
+    """One plan with its reviews."""
+    plan = await development.get(session, viewer, plan_id)
+    set_etag(response, plan.version)
+    return await _idp_read(session, plan)
+
+
+@router.post(
+    "/development-plans/{plan_id}/reviews",
+    status_code=201,
+    response_model=DevelopmentReviewRead,
+    summary="Review a development plan",
+    responses={
+        403: {"description": "Not HR, nor the employee's manager or head."},
+        409: {"description": "The plan is closed (`development_plan_closed`)."},
+    },
+)
+async def review_development_plan(
+    plan_id: uuid.UUID, payload: DevelopmentReviewCreate, session: SessionDep, viewer: ViewerDep
+) -> Any:
+    """Progress notes, the goals' status, and optionally the plan's end."""
+    plan = await development.get(session, viewer, plan_id)
+    fields = payload.model_dump()
+    if payload.goals is not None:
+        fields["goals"] = [g.model_dump() for g in payload.goals]
+    return await development.review(session, viewer, plan, fields)
+
+
+# ---- promotions and rotations ---------------------------------------------------------------------
+
+
+@router.post(
+    "/career-moves",
+    status_code=201,
+    response_model=CareerMoveRead,
+    summary="Propose a promotion or rotation",
+    responses={
+        403: {"description": "Not HR, nor the employee's manager or head."},
+        409: {"description": "A move of the employee is in progress."},
+    },
+)
+async def propose_career_move(
+    payload: CareerMoveCreate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    viewer: ViewerDep,
+    workflow: WorkflowClient,
+) -> CareerMove:
+    """Record it and start its approval in workflow (``general_request``); once approved, hr
+    applies it to org (retried until org answers)."""
+    move = await promotions.propose(session, viewer, payload.model_dump())
+    await promotions.MOVE_SAGA.commit_and_start(runtime_of(request), session, workflow, move)
+    response.headers["Location"] = f"/api/v1/hr/career-moves/{move.id}"
+    set_etag(response, move.version)
+    return move
+
+
+@router.get("/career-moves", response_model=Page[CareerMoveRead], summary="List moves")
+async def list_career_moves(
+    session: SessionDep,
+    viewer: ViewerDep,
+    params: PageParamsDep,
+    employee_id: EmployeeFilter = None,
+    status: MoveStatus | None = None,
+) -> Page[CareerMoveRead]:
+    """The moves of the people the caller may see."""
+    return await paginate(
+        session,
+        promotions.move_query(
+            viewer, employee_id=employee_filter(viewer, employee_id), status=status
+        ),
+        params,
+        sortable={"created_at": CareerMove.created_at, "effective_date": CareerMove.effective_date},
+        id_column=CareerMove.id,
+        default_sort="-created_at",
+        to_item=CareerMoveRead.model_validate,
+    )
+
+
+@router.get("/career-moves/{move_id}", response_model=CareerMoveRead, summary="Read a move")
+async def read_career_move(
+    move_id: uuid.UUID, response: Response, session: SessionDep, viewer: ViewerDep
+) -> CareerMove:
+    """One move the caller may see."""
+    move = await promotions.get(session, viewer, move_id)
+    set_etag(response, move.version)
+    return move
+
+
+@router.post(
+    "/career-moves/{move_id}/cancel",
+    response_model=CareerMoveRead,
+    summary="Withdraw a pending move",
+    responses={**HR_ONLY, 409: {"description": "Not pending (`invalid_move_transition`)."}},
+)
+async def cancel_career_move(
+    move_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    viewer: ViewerDep,
+    workflow: WorkflowClient,
+) -> CareerMove:
+    """HR withdraws it; its approval is withdrawn in workflow."""
+    move = await promotions.get(session, viewer, move_id)
+    check_if_match(request, move.version)
+    move = await promotions.cancel(session, viewer, workflow, move)
+    set_etag(response, move.version)
+    return move
