@@ -3,9 +3,9 @@
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.contracts.money import Money
 
@@ -31,6 +31,8 @@ DEPARTMENT_ID = "0193a8c0-0000-7000-8000-0000000000d1"
 AT = "2026-11-20T08:30:00Z"
 STAMPS: dict[str, Any] = {"created_at": AT, "updated_at": AT, "version": 1}
 Score = Decimal
+Item = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+"""A goal, an agenda item: at most 500 characters."""
 
 
 def examples(*values: dict[str, Any], read: bool = False) -> ConfigDict:
@@ -368,7 +370,7 @@ class ImprovementPlanCreate(BaseModel):
     employee_id: uuid.UUID
     review_id: uuid.UUID | None = None
     manager_id: uuid.UUID | None = None
-    goals: list[str] = Field(min_length=1, max_length=20)
+    goals: list[Item] = Field(min_length=1, max_length=20)
     start_date: date
     review_date: date
 
@@ -984,7 +986,7 @@ class ForumSessionCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     held_on: date
     location: str = Field(min_length=1, max_length=200)
-    agenda: list[str] = Field(min_length=1, max_length=50)
+    agenda: list[Item] = Field(min_length=1, max_length=50)
     attendee_ids: list[uuid.UUID] = Field(default_factory=list, max_length=500)
 
 

@@ -17,6 +17,8 @@ from services.hr.schemas_development import (
     CheckInCreate,
     CheckInRead,
     CycleStatistics,
+    CycleStatus,
+    Grade,
     GradeBandItem,
     GradeBands,
     ImprovementPlanCreate,
@@ -40,7 +42,9 @@ from shared.kit.routing import SessionDep, service_router
 
 router = service_router(prefix="/api/v1/hr", tags=["hr: performance"])
 
-HR_ONLY: dict[int | str, dict[str, Any]] = {403: {"description": "Only HR manages this (`hr_only`)."}}
+HR_ONLY: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Only HR manages this (`hr_only`)."}
+}
 EmployeeFilter = Annotated[str | None, Query(max_length=36, description="`me` or an id")]
 
 
@@ -197,7 +201,7 @@ async def list_review_cycles(
     viewer: ViewerDep,
     params: PageParamsDep,
     period: Period | None = None,
-    status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
+    status: CycleStatus | None = None,
 ) -> Page[ReviewCycleRead]:
     """Every cycle (the reviews in them are what is personal)."""
     query = select(ReviewCycle)
@@ -276,7 +280,7 @@ async def list_reviews(
     employee_id: EmployeeFilter = None,
     department_id: uuid.UUID | None = None,
     status: ReviewStatus | None = None,
-    grade: Annotated[str | None, Query(pattern="^[SABCD]$")] = None,
+    grade: Grade | None = None,
 ) -> Page[ReviewRead]:
     """HR, auditors and payroll (a system client) see all; a head their departments'; a manager
     their reports'; an employee their own. Payroll reads ``?cycle_id=&employee_id=``."""
