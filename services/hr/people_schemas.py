@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
@@ -97,14 +97,17 @@ class PayBandRead(BaseModel):
     version: int
 
 
+BandAmount = Annotated[Money, Field(ge=0, le=10**11)]
+
+
 class PayBandUpdate(BaseModel):
     """New bounds of a grade's band."""
 
     model_config = examples({"minimum": "19000.00", "maximum": "30000.00"})
 
     name: str | None = Field(default=None, min_length=1, max_length=100)
-    minimum: Money | None = Field(default=None, ge=0, le=10**11)
-    maximum: Money | None = Field(default=None, ge=0, le=10**11)
+    minimum: BandAmount | None = None
+    maximum: BandAmount | None = None
 
 
 # ---- hiring plans ----------------------------------------------------------------------------
