@@ -7,7 +7,13 @@ from datetime import timedelta
 
 from services.hr import demo
 from services.hr.config import HrSettings
-from services.hr.domain import allocation, labour_contracts, onboarding, promotions
+from services.hr.domain import (
+    allocation,
+    development_demo,
+    labour_contracts,
+    onboarding,
+    promotions,
+)
 from services.hr.domain.hiring import PLAN_SAGA
 from services.hr.domain.offers import OFFER_SAGA
 from services.hr.domain.promotions import MOVE_SAGA
@@ -91,5 +97,14 @@ def tasks(runtime: ServiceRuntime, settings: HrSettings) -> list[Task]:
         # approved promotions and rotations reach org, retried until org answers
         found.append(
             Periodic("hr-career-moves-org-sync", settings.sweep_interval, career_moves, log)
+        )
+
+        async def development_demo_data() -> bool:
+            return await development_demo.realise_pending(runtime)
+
+        found.append(
+            Periodic(
+                "hr-development-demo-data", settings.sweep_interval, development_demo_data, log
+            )
         )
     return found

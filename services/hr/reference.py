@@ -8,7 +8,7 @@ from sqlalchemy import select
 from services.hr import demo as people_demo
 from services.hr.db.models import KIT, LeaveType
 from services.hr.db.people import PayBand
-from services.hr.domain import development_seed
+from services.hr.domain import development_demo, development_seed
 from shared.kit.seeding import seeding_session
 
 # code, name, English name, paid, uses a balance, day basis, minimum unit, needs a document
@@ -74,4 +74,5 @@ async def load_reference_data(
         if demo:
             await session.flush()
             await people_demo.plant(session)
+            await development_demo.plant(session)
     return {}
