@@ -436,3 +436,15 @@ async def test_a_plan_follows_only_a_review_below_target(hr: HrService, company:
     )
     assert answer.status_code == 409
     assert answer.json()["code"] == "not_below_target"
+
+
+async def test_a_null_in_a_template_change_changes_nothing(hr: HrService, company: Company) -> None:
+    made = await template(hr)
+    answer = await hr.client.patch(
+        f"{API}/kpi-templates/{made['id']}",
+        json={"name": None, "indicators": None, "active": None},
+        headers=hr.hr(),
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["name"] == made["name"]
+    assert len(answer.json()["indicators"]) == 3

@@ -145,3 +145,17 @@ async def test_a_forum_session_with_agenda_attendees_and_minutes(
     assert read["status"] == "held"
     assert read["attendee_ids"] == [str(company.employee)]
     assert read["minutes"].startswith("一、")
+
+
+async def test_a_null_flag_or_list_changes_nothing(hr: HrService, company: Company) -> None:
+    made = (
+        await file(hr, "complaints", hr.hr(), employee_id=str(company.employee), confidential=True)
+    ).json()
+    answer = await hr.client.patch(
+        f"{API}/complaints/{made['id']}",
+        json={"confidential": None, "handler_ids": None},
+        headers=hr.hr(),
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["confidential"] is True
+    assert answer.json()["handler_ids"] == []

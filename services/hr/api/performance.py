@@ -146,7 +146,11 @@ async def update_kpi_template(
     template = await rules.get_template(session, template_id)
     viewer.require_manager("KPI templates")
     check_if_match(request, template.version)
-    fields = payload.model_dump(mode="json", exclude_unset=True)  # no ids among them
+    fields = {
+        key: value
+        for key, value in payload.model_dump(mode="json", exclude_unset=True).items()
+        if value is not None or key == "position"  # a null name, list or flag changes nothing
+    }
     template = await rules.update_template(session, viewer, template, fields)
     set_etag(response, template.version)
     return template

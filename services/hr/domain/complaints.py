@@ -141,6 +141,9 @@ async def update_case(
         raise Forbidden("only HR assigns handlers or changes confidentiality", code="hr_only")
     if not viewer.manages and not is_handler(viewer, case):
         raise Forbidden("only HR and the case's handlers work it", code="forbidden")
+    for key in ("confidential", "handler_ids"):  # null changes nothing: they are never empty
+        if fields.get(key, True) is None:
+            del fields[key]
     status = fields.pop("status", None)
     outcome = fields.pop("outcome", None)
     if "handler_id" in fields:
