@@ -98,6 +98,7 @@ class PayBandRead(BaseModel):
 
 
 BandAmount = Annotated[Money, Field(ge=0, le=10**11)]
+Salary = Annotated[Money, Field(gt=0, le=10**11)]
 
 
 class PayBandUpdate(BaseModel):
@@ -781,7 +782,7 @@ class LabourContractRenew(BaseModel):
     end_date: date | None = None
     probation_end_date: date | None = None
     position: str | None = Field(default=None, min_length=1, max_length=200)
-    salary: Money | None = Field(default=None, gt=0, le=10**11)
+    salary: Salary | None = None
     pay_basis: PayBasis | None = None
     weekly_hours: int | None = Field(default=None, ge=1, le=60)
     override_reason: str | None = Field(
