@@ -4,12 +4,22 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response
+from sqlalchemy import select
 
+from services.finance.api.statements import FormatParam, chosen_format
 from services.finance.db.budgets import Budget, BudgetRevision
+from services.finance.db.directory import Department
 from services.finance.domain import budget_execution as execution_rules
 from services.finance.domain import budgets as rules
 from services.finance.domain.budget_access import departments_seen, is_finance
 from services.finance.domain.budget_rules import Figures
+from services.finance.domain.statements_export import (
+    CSV_TYPE,
+    MEDIA_TYPES,
+    XLSX_TYPE,
+    table_xlsx,
+    to_csv,
+)
 from services.finance.schemas.budgets import (
     AdjustmentCreate,
     AdjustmentRead,
@@ -84,22 +94,57 @@ def _lines(payload: BudgetCreate | BudgetLinesReplace) -> list[rules.LineInput]:
     return [rules.LineInput(line.account_code, line.month, line.amount) for line in payload.lines]
 
 
-@router.get("/budgets/execution", response_model=Execution, summary="Budget execution")
+EXECUTION_DOWNLOADS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report as JSON, or as a CSV or XLSX download (`Accept` or "
+        "`?format=`) with Chinese and English headings: one row per department, account and "
+        "month, each department's subtotal and the total.",
+        "content": {
+            CSV_TYPE: {"schema": {"type": "string"}},
+            XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        },
+    },
+    406: {"description": "The `Accept` header names no type the report is answered in."},
+}
+EXECUTION_HEADINGS = (
+    "部门 Department",
+    "科目 Account",
+    "月份 Month",
+    "预算 Budget",
+    "已承诺 Committed",
+    "实际 Actual",
+    "剩余 Remaining",
+    "差异 Variance",
+    "使用率% Used %",
+)
+
+
+@router.get(
+    "/budgets/execution",
+    response_model=Execution,
+    summary="Budget execution",
+    responses=EXECUTION_DOWNLOADS,
+)
 async def read_execution(
+    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     year: Year,
+    file_format: FormatParam = None,
     department_id: uuid.UUID | None = None,
     account: Annotated[
         str | None,
         Query(max_length=20, description="An account: itself and its sub-accounts."),
     ] = None,
     month: Annotated[int | None, Query(ge=1, le=12)] = None,
-) -> Execution:
+) -> Execution | Response:
     """Per department, budget account and month of the year's approved budgets: budget,
     committed (approved spending not posted), actual (posted, from the ledger's balances),
     remaining, variance and percentage used — and their totals, which are the rows added up.
-    A department head sees the departments they head; finance, admins and auditors all."""
+    A department head sees the departments they head; finance, admins and auditors all.
+    As CSV or XLSX (``?format=`` or ``Accept``), the same rows under Chinese and English
+    headings, departments by code and name."""
+    answer_as = chosen_format(request, file_format)
     seen = await departments_seen(session, principal)
     departments: list[uuid.UUID] | None = None
     if department_id is not None:
@@ -109,7 +154,7 @@ async def read_execution(
     rows = await execution_rules.execution(
         session, year=year, department_ids=departments, account=account, month=month
     )
-    return Execution(
+    report = Execution(
         year=year,
         rows=[
             ExecutionRow.model_validate(
@@ -127,6 +172,48 @@ async def read_execution(
             for department, value in execution_rules.by_department(rows).items()
         ],
         totals=ExecutionFigures.model_validate(_figures(execution_rules.total(rows))),
+    )
+    if answer_as == "json":
+        return report
+    names = {
+        row.id: f"{row.code} {row.name}"
+        for row in (await session.scalars(select(Department))).all()
+    }
+
+    def line(label: str, account_code: str, month_no: int | None, value: Figures) -> list[Any]:
+        return [
+            label,
+            account_code,
+            month_no,
+            value.budget,
+            value.committed,
+            value.actual,
+            value.remaining,
+            value.variance,
+            value.percent_used,
+        ]
+
+    table = [
+        line(names.get(r.department_id, str(r.department_id)), r.account_code, r.month, r.figures)
+        for r in rows
+    ]
+    table += [
+        line(f"{names.get(d, str(d))} 小计 subtotal", "", None, value)
+        for d, value in execution_rules.by_department(rows).items()
+    ]
+    table.append(line("合计 Total", "", None, execution_rules.total(rows)))
+    title = f"{year} 预算执行 Budget execution"
+    content = (
+        to_csv(EXECUTION_HEADINGS, table)
+        if answer_as == "csv"
+        else table_xlsx(title, EXECUTION_HEADINGS, table)
+    )
+    return Response(
+        content,
+        media_type=MEDIA_TYPES[answer_as],
+        headers={
+            "Content-Disposition": f'attachment; filename="budget-execution-{year}.{answer_as}"'
+        },
     )
 
 

@@ -181,3 +181,24 @@ def trial_balance_file(built: BuiltTrialBalance, file_format: FileFormat) -> byt
     if file_format == "csv":
         return to_csv(headings, rows)
     return to_xlsx("科目余额表 Trial balance", built.months, headings, rows, built.checks)
+
+
+def table_xlsx(title: str, headings: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
+    """A workbook of one sheet: a title, the headings and the rows (amounts as numbers)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Report"
+    bold = Font(bold=True)
+    sheet.append([title, "单位：元 Unit: CNY"])
+    sheet.append(list(headings))
+    for cell in sheet[1] + sheet[2]:
+        cell.font = bold
+    for row in rows:
+        sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = "#,##0.00"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
