@@ -233,6 +233,7 @@ class DepartmentStatistics(BaseModel):
             "average_score": "82.50",
             "grade_distribution": {"S": 0, "A": 1, "B": 1, "C": 0, "D": 0},
             "not_finalized": [{"employee_id": EMPLOYEE_ID, "status": "self_assessment"}],
+            "without_review": [],
         }
     )
 
@@ -242,6 +243,9 @@ class DepartmentStatistics(BaseModel):
     average_score: Decimal | None
     grade_distribution: dict[str, int]
     not_finalized: list[NotFinalized]
+    without_review: list[uuid.UUID] = Field(
+        description="Active people in the cycle's scope with no review in it (hired since)."
+    )
 
 
 class CycleStatistics(BaseModel):

@@ -320,6 +320,12 @@ async def test_statistics_per_department_and_closing_the_cycle(
         str(company.rnd_head),
         str(company.manager),
     }
+    newcomer = await hr.person("新同事", "RND-FE")
+    again = await hr.client.get(f"{API}/review-cycles/{opened['id']}/statistics", headers=hr.hr())
+    fe_again = {d["department_id"]: d for d in again.json()["departments"]}[
+        str(hr.departments["RND-FE"])
+    ]
+    assert fe_again["without_review"] == [str(newcomer)]
     mine = await hr.client.get(
         f"{API}/review-cycles/{opened['id']}/statistics",
         headers=hr.employee(company.employee),

@@ -300,7 +300,8 @@ async def close_cycle(session: AsyncSession, viewer: Viewer, cycle: ReviewCycle)
 async def statistics(
     session: AsyncSession, viewer: Viewer, cycle: ReviewCycle, department_id: uuid.UUID | None
 ) -> dict[str, Any]:
-    """Per department of the cycle: grade distribution, averages, who has no final review yet."""
+    """Per department of the cycle: grade distribution, averages, whose review is not final yet,
+    and the active people in scope with no review in the cycle (hired after it opened)."""
     query = select(Review).where(Review.cycle_id == cycle.id, reviews_visible(viewer))
     if department_id is not None:
         query = query.where(Review.department_id == department_id)
@@ -309,6 +310,23 @@ async def statistics(
     groups: dict[uuid.UUID, list[Review]] = {}
     for review in reviews:
         groups.setdefault(review.department_id, []).append(review)
+    # active people in the cycle's scope with no review in it (they joined after it opened)
+    missing = select(Employee).where(
+        Employee.status == "active",
+        Employee.id.not_in(select(Review.employee_id).where(Review.cycle_id == cycle.id)),
+        _people_rule(viewer, Employee.id, Employee.department_id),
+    )
+    if cycle.department_id is not None:
+        tree = await directory.departments(session)
+        missing = missing.where(
+            Employee.department_id.in_(directory.subtree(tree, cycle.department_id))
+        )
+    if department_id is not None:
+        missing = missing.where(Employee.department_id == department_id)
+    without: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for employee in (await session.scalars(missing)).all():
+        without.setdefault(employee.department_id, []).append(employee.id)
+        groups.setdefault(employee.department_id, [])
     departments = []
     for dept, members in sorted(groups.items(), key=lambda item: str(item[0])):
         final = [r for r in members if r.status == "finalized"]
@@ -331,6 +349,7 @@ async def statistics(
                     ),
                     key=lambda item: str(item["employee_id"]),
                 ),
+                "without_review": sorted(without.get(dept, []), key=str),
             }
         )
     return {"cycle_id": cycle.id, "departments": departments}
