@@ -200,5 +200,6 @@ CODES = registry(
     P("development_plan_closed", 409, "reviewing a closed development plan"),
     P("career_move_in_progress", 409, "a second promotion or rotation while one is in progress"),
     P("invalid_move_transition", 409, "withdrawing a promotion or rotation that is not pending"),
+    P("capacity_below_enrolled", 409, "lowering a session's capacity below the seats taken"),
     base=KIT_CODES,
 )

@@ -1228,3 +1228,32 @@ class CareerMoveRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+class CourseUpdate(BaseModel):
+    """Fields of a course to change (``If-Match``); the code and kind stay."""
+
+    model_config = examples({"cost_per_participant": "3500.00", "self_service": False})
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    provider: str | None = Field(default=None, max_length=200)
+    hours: Decimal | None = Field(default=None, gt=0, le=10000, max_digits=6, decimal_places=1)
+    cost_per_participant: Money | None = None
+    self_service: bool | None = None
+    description: str | None = Field(default=None, max_length=4000)
+
+
+class CourseSessionUpdate(BaseModel):
+    """Fields of a scheduled session to change (``If-Match``); ``cancelled`` gives every seat
+    back, ``completed`` closes it."""
+
+    model_config = examples(
+        {"capacity": 40, "location": "总部5楼大会议室"}, {"status": "cancelled"}
+    )
+
+    starts_on: date | None = None
+    ends_on: date | None = None
+    location: str | None = Field(default=None, min_length=1, max_length=200)
+    trainer: str | None = Field(default=None, max_length=200)
+    capacity: int | None = Field(default=None, ge=1, le=10000)
+    status: Literal["completed", "cancelled"] | None = None

@@ -253,3 +253,35 @@ async def test_only_hr_runs_the_catalogue(hr: HrService, company: Company) -> No
         headers=hr.hr(),
     )
     assert taken.json()["code"] == "course_code_taken"
+
+
+async def test_a_session_changes_but_never_below_its_seats_and_cancelling_frees_them(
+    hr: HrService, company: Company
+) -> None:
+    made = await course(hr)
+    seats = await session_of(hr, made["id"], capacity=3)
+    for person in (company.employee, company.colleague):
+        assert (await enrol(hr, seats["id"], person)).status_code == 201
+    path = f"{API}/course-sessions/{seats['id']}"
+    below = await hr.client.patch(path, json={"capacity": 1}, headers=hr.hr())
+    assert below.status_code == 409
+    assert below.json()["code"] == "capacity_below_enrolled"
+    not_hr = await hr.client.patch(path, json={"capacity": 5}, headers=hr.employee(company.manager))
+    assert not_hr.status_code == 403
+    grown = await hr.client.patch(
+        path, json={"capacity": 5, "trainer": "外聘讲师"}, headers=hr.hr()
+    )
+    assert grown.status_code == 200, grown.text
+    assert (grown.json()["capacity"], grown.json()["enrolled"]) == (5, 2)
+    cancelled = await hr.client.patch(path, json={"status": "cancelled"}, headers=hr.hr())
+    assert cancelled.json()["enrolled"] == 0
+    page = await hr.client.get(
+        f"{API}/enrolments", params={"session_id": seats["id"]}, headers=hr.hr()
+    )
+    assert {e["status"] for e in page.json()["items"]} == {"cancelled"}
+    closed = await enrol(hr, seats["id"], company.manager)
+    assert closed.json()["code"] == "session_closed"
+    changed = await hr.client.patch(
+        f"{API}/courses/{made['id']}", json={"cost_per_participant": "350.00"}, headers=hr.hr()
+    )
+    assert changed.json()["cost_per_participant"] == "350.00"

@@ -29,6 +29,8 @@ from services.hr.schemas_development import (
     CourseRead,
     CourseSessionCreate,
     CourseSessionRead,
+    CourseSessionUpdate,
+    CourseUpdate,
     DevelopmentPlanCreate,
     DevelopmentPlanRead,
     DevelopmentReviewCreate,
@@ -184,6 +186,31 @@ async def read_course(
     return course
 
 
+@router.patch(
+    "/courses/{course_id}",
+    response_model=CourseRead,
+    summary="Change a course",
+    responses=HR_ONLY,
+)
+async def update_course(
+    course_id: uuid.UUID,
+    payload: CourseUpdate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    viewer: ViewerDep,
+) -> Course:
+    """Title, provider, hours, cost, self-service, description (HR, ``If-Match``)."""
+    course = await rules.get_course(session, course_id)
+    viewer.require_manager("courses")
+    check_if_match(request, course.version)
+    fields = payload.model_dump(exclude_unset=True)
+    fields = {k: v for k, v in fields.items() if v is not None or k == "provider"}
+    course = await rules.update_course(session, viewer, course, fields)
+    set_etag(response, course.version)
+    return course
+
+
 @router.post(
     "/course-sessions",
     status_code=201,
@@ -231,6 +258,35 @@ async def read_session(
 ) -> CourseSession:
     """One session with its seats taken."""
     item = await rules.get_session(session, session_id)
+    set_etag(response, item.version)
+    return item
+
+
+@router.patch(
+    "/course-sessions/{session_id}",
+    response_model=CourseSessionRead,
+    summary="Change or cancel a session",
+    responses={
+        **HR_ONLY,
+        409: {"description": "Capacity below the seats taken, or the session is closed."},
+    },
+)
+async def update_session(
+    session_id: uuid.UUID,
+    payload: CourseSessionUpdate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    viewer: ViewerDep,
+) -> CourseSession:
+    """Place, trainer, dates, capacity (never below the seats taken) or the status (HR,
+    ``If-Match``)."""
+    item = await rules.get_session(session, session_id)
+    viewer.require_manager("course sessions")
+    check_if_match(request, item.version)
+    fields = payload.model_dump(exclude_unset=True)
+    fields = {k: v for k, v in fields.items() if v is not None or k == "trainer"}
+    item = await rules.update_session(session, viewer, item, fields)
     set_etag(response, item.version)
     return item
 

@@ -452,3 +452,55 @@ async def estimated_cost(session: AsyncSession, plan: TrainingPlan) -> Decimal:
         Decimal(0),
     )
     return total.quantize(CENT)
+
+
+async def update_course(
+    session: AsyncSession, viewer: Viewer, course: Course, fields: dict[str, Any]
+) -> Course:
+    """Change a course's description, provider, hours, cost or self-service (HR)."""
+    viewer.require_manager("courses")
+    for key, value in fields.items():
+        setattr(course, key, value)
+    await session.flush()
+    return course
+
+
+async def update_session(
+    session: AsyncSession, viewer: Viewer, item: CourseSession, fields: dict[str, Any]
+) -> CourseSession:
+    """Change a scheduled session (HR): place, trainer, dates, capacity — never below the seats
+    taken (409 ``capacity_below_enrolled``) — or its status: ``cancelled`` gives every seat back
+    (the enrolments are cancelled), ``completed`` closes it to new enrolments."""
+    viewer.require_manager("course sessions")
+    if item.status != "scheduled":
+        raise Conflict(f"the session is {item.status}", code="session_closed")
+    await session.refresh(item, with_for_update=True)
+    capacity = fields.get("capacity")
+    if capacity is not None and capacity < item.enrolled:
+        raise Conflict(
+            f"{item.enrolled} seats are taken: the capacity cannot go below that",
+            code="capacity_below_enrolled",
+            enrolled=item.enrolled,
+        )
+    status = fields.pop("status", None)
+    for key, value in fields.items():
+        setattr(item, key, value)
+    if item.ends_on < item.starts_on:
+        raise Unprocessable("the session ends before it starts", code="dates_out_of_order")
+    if status == "cancelled":
+        live = (
+            await session.scalars(
+                select(Enrolment).where(
+                    Enrolment.session_id == item.id, Enrolment.status == "enrolled"
+                )
+            )
+        ).all()
+        for enrolment in live:
+            enrolment.status = "cancelled"
+            await session.flush()
+            await _record(session, enrolment, ev.EnrolmentCancelled)
+        item.enrolled = 0
+    if status is not None:
+        item.status = status
+    await session.flush()
+    return item
