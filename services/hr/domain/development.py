@@ -42,9 +42,7 @@ async def _may_coach(session: AsyncSession, viewer: Viewer, employee_id: uuid.UU
 
 
 def _goals(goals: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {**goal, "due": goal["due"].isoformat() if goal.get("due") else None} for goal in goals
-    ]
+    return [{**goal, "due": goal["due"].isoformat() if goal.get("due") else None} for goal in goals]
 
 
 async def create(session: AsyncSession, viewer: Viewer, fields: dict[str, Any]) -> DevelopmentPlan:
