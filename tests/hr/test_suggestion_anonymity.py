@@ -81,7 +81,7 @@ async def test_an_anonymous_suggestion_is_provably_unlinkable(
         )
         assert answered.status_code == 200, answered.text
         followed = await hr.client.post(
-            f"{API}/suggestions/receipt", json={"receipt_token": token}, headers=headers
+            f"{API}/suggestion-receipts", json={"receipt_token": token}, headers=headers
         )
     assert followed.status_code == 200, followed.text
     assert followed.json()["answer"] == "下周安装。"
@@ -143,7 +143,7 @@ async def test_only_hr_answers_once(hr: HrService, company: Company) -> None:
 
 async def test_an_unknown_receipt_is_404(hr: HrService, company: Company) -> None:
     answer = await hr.client.post(
-        f"{API}/suggestions/receipt",
+        f"{API}/suggestion-receipts",
         json={"receipt_token": "x" * 43},
         headers=hr.employee(company.employee),
     )

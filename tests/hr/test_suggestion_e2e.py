@@ -125,7 +125,7 @@ def test_an_anonymous_suggestion_is_answered_and_unlinkable(platform: RunningPla
         suggestion_id = filed["suggestion"]["id"]
         assert filed["suggestion"]["submitter_employee_id"] is None
         ok(hr.post(f"{HR}/suggestions/{suggestion_id}/answer", json={"answer": "下月起发放。"}))
-        followed = ok(voice.post(f"{HR}/suggestions/receipt", json={"receipt_token": token}))
+        followed = ok(voice.post(f"{HR}/suggestion-receipts", json={"receipt_token": token}))
         assert (followed["status"], followed["answer"]) == ("answered", "下月起发放。")
         time.sleep(1)  # the publisher marks the events published
         logged = platform.log()[log_offset:]

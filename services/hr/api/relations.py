@@ -83,14 +83,14 @@ async def submit_suggestion(
     payload: SuggestionCreate, response: Response, session: SessionDep, viewer: ViewerDep
 ) -> SuggestionReceipt:
     """Anyone signed in files a suggestion, signed or anonymous. The answer carries the receipt
-    token (shown only now) that follows HR's answer through ``POST /suggestions/receipt``."""
+    token (shown only now) that follows HR's answer through ``POST /suggestion-receipts``."""
     item, token = await rules.submit(session, viewer, payload.model_dump())
     response.headers["Location"] = f"/api/v1/hr/suggestions/{item.id}"
     return SuggestionReceipt(suggestion=SuggestionRead.model_validate(item), receipt_token=token)
 
 
 @router.post(
-    "/suggestions/receipt",
+    "/suggestion-receipts",
     response_model=SuggestionFollowUp,
     summary="Follow a suggestion by its receipt",
     responses={404: {"description": "No suggestion has this receipt (`unknown_receipt`)."}},
