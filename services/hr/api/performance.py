@@ -45,7 +45,12 @@ router = service_router(prefix="/api/v1/hr", tags=["hr: performance"])
 HR_ONLY: dict[int | str, dict[str, Any]] = {
     403: {"description": "Only HR manages this (`hr_only`)."}
 }
-EmployeeFilter = Annotated[str | None, Query(max_length=36, description="`me` or an id")]
+UUID_OR_ME = (
+    r"^(me|[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})$"
+)
+EmployeeFilter = Annotated[
+    str | None, Query(max_length=36, pattern=UUID_OR_ME, description="`me` or an employee id")
+]
 
 
 def employee_filter(viewer: Viewer, value: str | None) -> uuid.UUID | None:
