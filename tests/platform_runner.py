@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import random
 import re
 import signal
 import socket
@@ -27,21 +28,29 @@ PORTS_USED = 1 + max(component(name).port_offset for name in COMPONENT_NAMES)
 _STARTED = re.compile(r"^\s+(?P<name>\w+)\s+pid (?P<pid>\d+) on port (?P<port>\d+)", re.M)
 
 
+def _ephemeral_low() -> int:
+    """The first port the kernel hands out for outgoing connections (32768 on Linux)."""
+    try:
+        low = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0]
+        return int(low)
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    """One free port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """One free port (below the ephemeral range: see ``free_port_block``)."""
+    return free_port_block(1)
 
 
 def free_port_block(size: int = PORTS_USED) -> int:
-    """A base port with ``size`` consecutive free ports above it."""
-    for _ in range(200):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        if base + size >= 65535:
-            continue
+    """A base port with ``size`` consecutive free ports above it, all below the kernel's
+    ephemeral range: a port taken from that range can be handed to an outgoing connection (a
+    consumer's, a test client's) between the check and the platform's bind, and the service
+    then cannot listen."""
+    top = _ephemeral_low() - size
+    rng = random.Random()
+    for _ in range(500):
+        base = rng.randrange(10000, top)
         ok = True
         for offset in range(size):
             with socket.socket() as sock:

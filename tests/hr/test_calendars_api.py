@@ -363,3 +363,13 @@ async def test_hr_changes_a_leave_type_with_if_match(hr: HrService) -> None:
         f"{API}/leave-types/sabbatical", json={"paid": True}, headers=hr.hr()
     )
     assert_problem(missing, 404)
+
+
+@pytest.mark.parametrize("year", [0, 10000, 2031])
+async def test_a_year_no_library_knows_is_weekends_only_not_an_error(
+    hr: HrService, year: int
+) -> None:
+    response = await hr.client.get(f"{API}/calendars/{year}", headers=hr.employee(None))
+
+    assert response.status_code == 200, response.text
+    assert response.json()["holidays"] == [] and "does not know it" in response.json()["note"]

@@ -268,7 +268,7 @@ async def list_budgets(
     )
 
 
-@router.get("/budgets/{budget_id}", response_model=BudgetRead, summary="Read a budget")
+@router.get("/budgets/{budget_id:uuid}", response_model=BudgetRead, summary="Read a budget")
 async def read_budget(
     budget_id: uuid.UUID, response: Response, session: SessionDep, principal: CurrentPrincipal
 ) -> BudgetRead:

@@ -38,11 +38,11 @@ def _name(english: str | None, workday: bool) -> str:
 def library_days(year: int) -> tuple[tuple[date, DayKind, str], ...] | None:
     """The year's special days as the library knows them — its named holidays and the make-up
     working days on weekends — or None when it does not know the year."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
     try:
+        first, last = date(year, 1, 1), date(year, 12, 31)
         chinese_calendar.is_workday(first)
         chinese_calendar.is_workday(last)
-    except NotImplementedError:
+    except (NotImplementedError, ValueError, OverflowError):  # unknown, or no such year
         return None
     found: list[tuple[date, DayKind, str]] = []
     day = first

@@ -219,7 +219,9 @@ async def list_facilities(
     )
 
 
-@router.get("/facilities/{facility_id}", response_model=FacilityRead, summary="Read a facility")
+@router.get(
+    "/facilities/{facility_id:uuid}", response_model=FacilityRead, summary="Read a facility"
+)
 async def read_facility(
     facility_id: uuid.UUID,
     response: Response,
@@ -233,7 +235,9 @@ async def read_facility(
     return facility_read(item, today)
 
 
-@router.patch("/facilities/{facility_id}", response_model=FacilityRead, summary="Change a facility")
+@router.patch(
+    "/facilities/{facility_id:uuid}", response_model=FacilityRead, summary="Change a facility"
+)
 async def update_facility(
     facility_id: uuid.UUID,
     payload: FacilityUpdate,
@@ -330,7 +334,7 @@ async def visible_schedule(
 
 
 @router.get(
-    "/maintenance-schedules/{schedule_id}",
+    "/maintenance-schedules/{schedule_id:uuid}",
     response_model=ScheduleRead,
     summary="Read a maintenance schedule",
 )
@@ -344,7 +348,7 @@ async def read_schedule(
 
 
 @router.patch(
-    "/maintenance-schedules/{schedule_id}",
+    "/maintenance-schedules/{schedule_id:uuid}",
     response_model=ScheduleRead,
     summary="Change a maintenance schedule",
 )

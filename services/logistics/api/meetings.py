@@ -161,7 +161,7 @@ async def list_rooms(
     )
 
 
-@router.get("/rooms/{room_id}", response_model=RoomRead, summary="Read a room")
+@router.get("/rooms/{room_id:uuid}", response_model=RoomRead, summary="Read a room")
 async def read_room(
     room_id: uuid.UUID, response: Response, session: SessionDep, _principal: CurrentPrincipal
 ) -> Room:
@@ -172,7 +172,7 @@ async def read_room(
 
 
 @router.patch(
-    "/rooms/{room_id}",
+    "/rooms/{room_id:uuid}",
     response_model=RoomRead,
     summary="Change a room",
     responses={**STAFF_403, 409: {"description": "The name is taken (`room_name_taken`)."}},

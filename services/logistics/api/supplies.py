@@ -292,7 +292,7 @@ async def list_low_stock(
     return await supply_rules.low_stock(session, pickup_point_id)
 
 
-@router.get("/supplies/{supply_id}", response_model=SupplyRead, summary="Read a SKU")
+@router.get("/supplies/{supply_id:uuid}", response_model=SupplyRead, summary="Read a SKU")
 async def read_supply(
     supply_id: uuid.UUID, response: Response, session: SessionDep, _principal: CurrentPrincipal
 ) -> SupplyRead:
@@ -302,7 +302,7 @@ async def read_supply(
     return await supply_read(session, item)
 
 
-@router.patch("/supplies/{supply_id}", response_model=SupplyRead, summary="Change a SKU")
+@router.patch("/supplies/{supply_id:uuid}", response_model=SupplyRead, summary="Change a SKU")
 async def update_supply(
     supply_id: uuid.UUID,
     payload: SupplyUpdate,

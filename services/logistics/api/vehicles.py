@@ -119,7 +119,7 @@ async def vehicles_due(
     ]
 
 
-@router.get("/vehicles/{vehicle_id}", response_model=VehicleRead, summary="Read a vehicle")
+@router.get("/vehicles/{vehicle_id:uuid}", response_model=VehicleRead, summary="Read a vehicle")
 async def read_vehicle(
     vehicle_id: uuid.UUID, response: Response, session: SessionDep, _principal: CurrentPrincipal
 ) -> Vehicle:
@@ -130,7 +130,7 @@ async def read_vehicle(
 
 
 @router.patch(
-    "/vehicles/{vehicle_id}",
+    "/vehicles/{vehicle_id:uuid}",
     response_model=VehicleRead,
     summary="Change a vehicle",
     responses={**STAFF_403, 409: {"description": "The plate is in the fleet (`plate_taken`)."}},
