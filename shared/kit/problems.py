@@ -52,6 +52,20 @@ def registry(*codes: ProblemCode, base: Registry | None = None) -> Registry:
     return found
 
 
+def merged_registry(*codes: ProblemCode, base: Registry | None = None) -> Registry:
+    """One registry of a service's areas' codes: a code several areas list is kept once (the
+    first meaning); listing it with another status is refused."""
+    first: dict[str, ProblemCode] = {}
+    for problem in codes:
+        known = first.setdefault(problem.code, problem)
+        if known.status != problem.status:
+            raise ValueError(
+                f"problem code {problem.code!r} is {known.status} in one area, "
+                f"{problem.status} in another"
+            )
+    return registry(*first.values(), base=base)
+
+
 P = ProblemCode
 
 KIT_CODES: Registry = registry(

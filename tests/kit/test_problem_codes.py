@@ -59,3 +59,12 @@ def test_a_registry_refuses_a_code_twice_or_a_kit_code_with_another_status() -> 
     with pytest.raises(ValueError, match="one line"):
         P("split", 400, "a | b")
     assert registry(P("not_found", 404, "no such leave type"), base=KIT_CODES)["not_found"].meaning
+
+
+def test_areas_listing_one_code_share_it_but_never_with_another_status() -> None:
+    from shared.kit.problems import P, merged_registry
+
+    merged = merged_registry(P("no_employee", 422, "first"), P("no_employee", 422, "second"))
+    assert list(merged) == ["no_employee"] and merged["no_employee"].meaning == "first"
+    with pytest.raises(ValueError, match="422 in one area, 409 in another"):
+        merged_registry(P("no_employee", 422, "a"), P("no_employee", 409, "b"))

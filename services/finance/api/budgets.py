@@ -1,5 +1,6 @@
 """HTTP routes of finance: budgets, revisions and their execution."""
 
+import asyncio
 import uuid
 from typing import Annotated, Any
 
@@ -206,7 +207,7 @@ async def read_execution(
     content = (
         to_csv(EXECUTION_HEADINGS, table)
         if answer_as == "csv"
-        else table_xlsx(title, EXECUTION_HEADINGS, table)
+        else await asyncio.to_thread(table_xlsx, title, EXECUTION_HEADINGS, table)
     )
     return Response(
         content,

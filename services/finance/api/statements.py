@@ -6,6 +6,7 @@ or XLSX; ``/statement-lines`` to read and edit what each line reads. Statements 
 finance, admin, gm and auditor; the mappings are changed by finance and admin.
 """
 
+import asyncio
 import uuid
 from contextlib import AbstractAsyncContextManager
 from datetime import date
@@ -317,8 +318,9 @@ async def read_trial_balance(
         built = await build_trial_balance(session, months, level=level)
     if file_format == "json":
         return trial_balance_read(built)
+    # a workbook is CPU work for openpyxl: built off the event loop
     return _download(
-        trial_balance_file(built, file_format),
+        await asyncio.to_thread(trial_balance_file, built, file_format),
         file_format,
         filename("trial_balance", months, file_format),
     )
@@ -332,9 +334,8 @@ async def _statement(
         built = await build_statement(session, statement, months)
     if file_format == "json":
         return statement_read(built)
-    return _download(
-        statement_file(built, file_format), file_format, filename(statement, months, file_format)
-    )
+    content = await asyncio.to_thread(statement_file, built, file_format)
+    return _download(content, file_format, filename(statement, months, file_format))
 
 
 @router.get(

@@ -16,7 +16,7 @@ from services.finance.problems import (
     statements,
     tax,
 )
-from shared.kit.problems import KIT_CODES, P, ProblemCode, Registry, registry
+from shared.kit.problems import KIT_CODES, P, ProblemCode, merged_registry
 
 COMMON: tuple[ProblemCode, ...] = (
     P("finance_only", 403, "only finance staff (or an admin) may do this"),
@@ -24,20 +24,7 @@ COMMON: tuple[ProblemCode, ...] = (
 )
 
 
-def _merged(*codes: ProblemCode) -> Registry:
-    """One registry of every area's codes: a code listed by several areas once, with one status."""
-    first: dict[str, ProblemCode] = {}
-    for problem in codes:
-        known = first.setdefault(problem.code, problem)
-        if known.status != problem.status:
-            raise ValueError(
-                f"problem code {problem.code!r} is {known.status} in one area, "
-                f"{problem.status} in another"
-            )
-    return registry(*first.values(), base=KIT_CODES)
-
-
-CODES = _merged(
+CODES = merged_registry(
     *COMMON,
     *ledger.CODES,
     *statements.CODES,
@@ -47,4 +34,5 @@ CODES = _merged(
     *spending.CODES,
     *receivables.CODES,
     *employee_payables.CODES,
+    base=KIT_CODES,
 )

@@ -14,7 +14,7 @@ from services.logistics.problems import (
     travel,
     vehicles,
 )
-from shared.kit.problems import KIT_CODES, P, ProblemCode, Registry, registry
+from shared.kit.problems import KIT_CODES, P, ProblemCode, merged_registry
 
 COMMON: tuple[ProblemCode, ...] = (
     P("logistics_only", 403, "only logistics staff (or an admin) may do this"),
@@ -22,20 +22,7 @@ COMMON: tuple[ProblemCode, ...] = (
 )
 
 
-def _merged(*codes: ProblemCode) -> Registry:
-    """One registry of every area's codes: a code listed by several areas once, with one status."""
-    first: dict[str, ProblemCode] = {}
-    for problem in codes:
-        known = first.setdefault(problem.code, problem)
-        if known.status != problem.status:
-            raise ValueError(
-                f"problem code {problem.code!r} is {known.status} in one area, "
-                f"{problem.status} in another"
-            )
-    return registry(*first.values(), base=KIT_CODES)
-
-
-CODES = _merged(
+CODES = merged_registry(
     *COMMON,
     *facilities.CODES,
     *supplies.CODES,
@@ -43,4 +30,5 @@ CODES = _merged(
     *company_events.CODES,
     *vehicles.CODES,
     *travel.CODES,
+    base=KIT_CODES,
 )
