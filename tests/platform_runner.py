@@ -37,6 +37,18 @@ def _ephemeral_low() -> int:
         return 32768
 
 
+def _worker_range(low: int, top: int) -> tuple[int, int]:
+    """This xdist worker's own slice of ``[low, top)``: two workers checking the same free
+    ports at once could both take them before either binds."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    if not worker.startswith("gw") or count < 2:
+        return low, top
+    index = int(worker[2:]) % count
+    width = (top - low) // count
+    return low + index * width, low + (index + 1) * width
+
+
 def free_port() -> int:
     """One free port (below the ephemeral range: see ``free_port_block``)."""
     return free_port_block(1)
@@ -47,10 +59,10 @@ def free_port_block(size: int = PORTS_USED) -> int:
     ephemeral range: a port taken from that range can be handed to an outgoing connection (a
     consumer's, a test client's) between the check and the platform's bind, and the service
     then cannot listen."""
-    top = _ephemeral_low() - size
+    low, high = _worker_range(10000, _ephemeral_low())
     rng = random.Random()
     for _ in range(500):
-        base = rng.randrange(10000, top)
+        base = rng.randrange(low, high - size)
         ok = True
         for offset in range(size):
             with socket.socket() as sock:
@@ -157,8 +169,14 @@ def start_platform(
     set by ``OFFICINA_E2E_READY_TIMEOUT``).
     """
     timeout = READY_TIMEOUT if timeout is None else timeout
-    port = port or free_port_block()
-    metrics_port = free_port()
+    if port is None:
+        # One block for the components and the launcher's metrics, so that no two collide.
+        port = free_port_block(PORTS_USED + 1)
+        metrics_port = port + PORTS_USED
+    else:
+        metrics_port = free_port()
+        while port <= metrics_port < port + PORTS_USED:
+            metrics_port = free_port()
     data_dir = tmp / "data"
     env = dict(os.environ)
     env.pop("OFFICINA_SCHEMA_PREFIX", None)
