@@ -60,6 +60,7 @@ from shared.kit.tokens import StaticKeysVerifier
 log = logging.getLogger("officina.gateway")
 
 OPENAPI_REFRESH_SECONDS = 30.0
+OPENAPI_FETCH_SECONDS = 30.0
 # Swagger UI is served by the gateway itself (no CDN: deployments may have no internet).
 # The files come from the ``fastapi-offline`` package, which ships Swagger UI 5, the major
 # version that renders the OpenAPI 3.1 documents FastAPI writes.
@@ -141,8 +142,10 @@ class Gateway:
 
         async def fetch(service: str) -> None:
             try:
+                # A service builds its document on first request: seconds of CPU on a busy
+                # machine for the larger ones, so wait for it rather than leave it out.
                 status, document = await self.upstreams.get_json(
-                    service, f"/api/v1/{service}/openapi.json", seconds=3.0
+                    service, f"/api/v1/{service}/openapi.json", seconds=OPENAPI_FETCH_SECONDS
                 )
                 if status == 200 and isinstance(document, dict):
                     self.service_docs[service] = document

@@ -15,6 +15,7 @@ import httpx
 from fastapi import FastAPI
 
 import shared.kit.migrations
+from shared.kit.db import use_service_clock
 from shared.kit.runtime import Clock
 from shared.kit.settings import ServiceSettings
 from shared.kit.testing import FakeWorkflow, TokenMinter, bearer
@@ -83,6 +84,14 @@ async def run_service(
 ) -> AsyncIterator[S]:
     """Migrate, seed and run ``component``; yields it, stops it afterwards."""
     url, schema = database.url, database.schema
+    # The whole test world reads the test's clock, the reference data it seeds included: a
+    # seeded record is not stamped after the changes the test makes "earlier" by its clock.
+    holder: list[S] = []
+
+    def clock() -> datetime:
+        return holder[0].now if holder else now
+
+    use_service_clock(clock)
     await asyncio.to_thread(shared.kit.migrations.upgrade, component, url, schema)
     await load_reference_data(url=url, schema=schema, data_dir=data_dir, demo=demo)
     configured = settings(
@@ -93,11 +102,10 @@ async def run_service(
         approval_sweep_interval=0,  # tests run sweeps themselves
         sweep_interval=0,
     )
-    holder: list[S] = []
     app = create_app(
         configured,
         verifier=minter.verifier(),
-        clock=lambda: holder[0].now if holder else now,
+        clock=clock,
     )
     fake = FakeWorkflow()
     async with app.router.lifespan_context(app):

@@ -24,6 +24,7 @@ from shared.kit.db import (
     create_engine_for,
     create_read_engine,
     make_sessionmaker,
+    use_service_clock,
 )
 from shared.kit.errors import install_problem_handlers, problem_response
 from shared.kit.migrations import current_revision, head_revision
@@ -35,7 +36,7 @@ from shared.kit.observability import (
 )
 from shared.kit.openapi import install_honest_openapi
 from shared.kit.outbox import Publisher, read_feed
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 from shared.kit.runtime import ServiceRuntime
 from shared.kit.settings import ServiceSettings
@@ -140,7 +141,7 @@ def _platform_router(service: str) -> APIRouter:
         request: Request,
         session: SessionDep,
         _auditor: Auditor,
-        params: PageParamsDep,
+        params: Annotated[PageParams, sorted_by("occurred_at")],
         entity_type: Annotated[str | None, Query(max_length=SHORT_TEXT)] = None,
         entity_id: Annotated[str | None, Query(max_length=SHORT_TEXT)] = None,
         actor: Annotated[str | None, Query(max_length=SHORT_TEXT)] = None,
@@ -207,6 +208,8 @@ def create_service_app(
             service, engine, sessionmaker, tables, token_verifier, publisher, read_sessionmaker
         )
         app.state.runtime = runtime
+        # Consumers, sweeps and the publisher started below inherit the service's clock.
+        use_service_clock(runtime.now)
         publisher.start()
         warming = (
             asyncio.get_running_loop().create_task(token_verifier.warm(), name="jwks-warm")

@@ -3,6 +3,8 @@
 import os
 import stat
 import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.types import Uuid
 
 from shared.contracts.ids import new_id
@@ -52,9 +55,30 @@ LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT)]
 """The body of a document: at most 100,000 characters."""
 
 
-def utcnow() -> datetime:
-    """The current instant, timezone-aware UTC."""
+# The running service's clock for the work at hand (a request, a consumer, a sweep): set by
+# the kit when a service starts and on every request, so that ``utcnow()`` — and with it
+# every record's ``created_at``/``updated_at`` and the kit's own stamps (idempotency claims,
+# saga retry times, events' ``occurred_at``) — reads the same clock as ``runtime.now()``.
+_service_clock: ContextVar[Callable[[], datetime] | None] = ContextVar(
+    "officina_service_clock", default=None
+)
+
+
+def system_now() -> datetime:
+    """The machine's clock, timezone-aware UTC (a service's clock unless a test swaps it)."""
     return datetime.now(UTC)
+
+
+def utcnow() -> datetime:
+    """The current instant by the running service's clock (``runtime.now()``), timezone-aware
+    UTC; the machine's clock outside a service."""
+    clock = _service_clock.get()
+    return system_now() if clock is None else clock()
+
+
+def use_service_clock(clock: Callable[[], datetime] | None) -> None:
+    """Make ``clock`` the one ``utcnow()`` reads in this context and the tasks it starts."""
+    _service_clock.set(clock)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -118,6 +142,15 @@ class VersionedMixin:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+def touch(record: Any, now: datetime | None = None) -> None:
+    """Mark ``record`` changed: its ``updated_at`` moves to ``now`` (default ``utcnow()``) and,
+    when it is versioned, its version (the ETag) with it — even when only its child rows
+    changed and the clock has not moved (two changes in one microsecond, a test's frozen
+    clock): the row is written whether or not the stamp differs."""
+    record.updated_at = now or utcnow()
+    flag_modified(record, "updated_at")
 
 
 class CreatedByMixin:

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.kit.context import current_principal, principal_var, request_id_var
+from shared.kit.db import use_service_clock
 
 REQUEST_ID_HEADER = "x-request-id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -146,6 +147,9 @@ class RequestContextMiddleware:
         )
         request_id_var.set(request_id)
         principal_var.set(None)
+        runtime = getattr(scope["app"].state, "runtime", None) if "app" in scope else None
+        if runtime is not None:
+            use_service_clock(runtime.now)
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status_holder = {"status": 500, "started": False}

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import Response
@@ -34,6 +34,8 @@ class PageParams:
     with_total: bool = False
     # The request's filters (its other query parameters), which a cursor is bound to.
     filters: str = ""
+    # The fields the route declared sortable (``sorted_by``), checked against ``paginate``'s.
+    sort_fields: tuple[str, ...] | None = None
 
 
 # Parameters that move through a list without changing which items are in it.
@@ -71,6 +73,45 @@ def page_params(
 
 
 PageParamsDep = Annotated[PageParams, Depends(page_params)]
+
+
+def sorted_by(*fields: str) -> Any:
+    """The list parameters of a list that sorts by ``fields``, as a dependency:
+    ``params: Annotated[PageParams, sorted_by("created_at", "name")]``.
+
+    ``sort`` is declared as the enum of those fields, each ascending or descending
+    (``name``, ``-name``), so the document says what the list sorts by and a client (or
+    schemathesis) cannot send a field it does not; ``paginate`` checks that the route's
+    ``sortable`` columns are exactly these fields."""
+    if not fields:
+        raise ValueError("a sorted list names at least one field")
+    choices = tuple(option for name in fields for option in (name, f"-{name}"))
+    sort_choice: Any = Literal[choices]
+
+    def sorted_page_params(
+        request: Request,
+        limit: Annotated[
+            int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1-200).")
+        ] = DEFAULT_LIMIT,
+        cursor: Annotated[
+            str | None, Query(description="Opaque cursor from the previous page.")
+        ] = None,
+        sort: Annotated[
+            sort_choice | None,
+            Query(description="A sortable field, or `-field` for descending."),
+        ] = None,
+        with_total: Annotated[bool, Query(description="Also count every matching item.")] = False,
+    ) -> PageParams:
+        return PageParams(
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            with_total=with_total,
+            filters=filters_of(request),
+            sort_fields=tuple(fields),
+        )
+
+    return Depends(sorted_page_params)
 
 
 def _encode_value(value: Any) -> Any:
@@ -123,6 +164,11 @@ async def paginate(
     scalars: bool = True,
 ) -> Page[T]:
     """Run ``query`` one keyset page at a time; sortable columns must never be null."""
+    if params.sort_fields is not None and set(params.sort_fields) != set(sortable):
+        raise RuntimeError(
+            f"the route declares sorting by {sorted(params.sort_fields)} but sorts by "
+            f"{sorted(sortable)}"
+        )
     sort = params.sort or default_sort
     field = sort.removeprefix("-")
     descending = sort.startswith("-")

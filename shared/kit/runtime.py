@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from shared.kit.db import utcnow
+from shared.kit.db import system_now
 from shared.kit.outbox import PENDING_EVENTS, Publisher
 from shared.kit.service_client import ServiceClient
 from shared.kit.tables import KitTables
@@ -27,7 +27,8 @@ class ServiceRuntime(Generic[ContextT]):
     """The live parts of one service, kept on ``app.state.runtime``.
 
     ``clock`` is the one way a service reads the time: ``now()`` and ``today()`` derive from
-    it, and tests swap it to move time. ``client`` is the service's outbound client (calls to
+    it, and tests swap it to move time. The kit makes ``now`` the clock ``utcnow()`` reads in
+    the service's requests and background work, so records' stamps follow it too. ``client`` is the service's outbound client (calls to
     other services through the gateway), set by its starter; tests may swap it for a fake.
     ``context`` is the service's own typed context (a small dataclass it declares, such as
     workflow's directory); read it with ``context_of(ItsType)``.
@@ -41,7 +42,7 @@ class ServiceRuntime(Generic[ContextT]):
     publisher: Publisher
     # Sessions for GET and HEAD: autocommit, so a read costs one round trip, not BEGIN…COMMIT.
     read_sessionmaker: async_sessionmaker[AsyncSession] | None = None
-    clock: Clock = utcnow
+    clock: Clock = system_now
     client: ServiceClient | None = None
     context: ContextT | None = None
 

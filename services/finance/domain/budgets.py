@@ -29,7 +29,7 @@ from services.finance.domain.budget_access import departments_seen, is_finance
 from services.finance.domain.budget_rules import ZERO, is_budgetable, overlapping
 from shared.contracts.principal import Principal
 from shared.kit.approvals import Approval, ApprovalSaga, Backoff, StartRequest
-from shared.kit.db import utcnow
+from shared.kit.db import touch, utcnow
 from shared.kit.errors import Conflict, Forbidden, ServiceUnavailable, Unprocessable, not_found
 from shared.kit.outbox import record_event
 from shared.kit.service_client import ServiceClient
@@ -275,7 +275,7 @@ async def replace_lines(
     if note is not None:
         budget.note = note
     budget.status = "draft"
-    budget.updated_at = utcnow()  # the version moves even when only lines changed
+    touch(budget)  # the version moves even when only lines changed
     await session.flush()
     return budget
 
@@ -317,7 +317,7 @@ async def adjust(
     else:
         current.amount = amount
     budget.status = "draft"
-    budget.updated_at = utcnow()
+    touch(budget)
     await session.flush()
     return adjustment
 
@@ -529,7 +529,7 @@ async def _revision_approved(session: AsyncSession, revision: BudgetRevision) ->
             )
         else:
             line.amount = line.amount + delta.delta
-    budget.updated_at = utcnow()
+    touch(budget)
     revision.status = "approved"
     revision.decided_at = utcnow()
     await session.flush()

@@ -51,7 +51,7 @@ from services.finance.domain.ledger_balances import (
     monthly_balances,
 )
 from shared.contracts.finance_events import JournalEntryPosted, JournalEntryReversed, PostedLine
-from shared.kit.db import utcnow
+from shared.kit.db import touch, utcnow
 from shared.kit.errors import Conflict, DomainError, PreconditionFailed, Unprocessable, not_found
 from shared.kit.outbox import record_event
 
@@ -541,7 +541,7 @@ async def update_draft(
         entry.memo = memo
     if source_id is not None:
         entry.source_id = source_id
-    entry.updated_at = utcnow()  # the version moves even when only the lines changed
+    touch(entry)  # the version moves even when only the lines changed
     await _flush(session)
     return entry
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.hr.db.models import CalendarDay, CalendarYear, DayKind
-from shared.kit.db import utcnow
+from shared.kit.db import touch
 from shared.kit.errors import Unprocessable
 
 
@@ -85,7 +85,7 @@ async def set_year(
         configured.note = note
         # The days live in their own rows: touch the year so its version (the ETag) moves even
         # when only the days change, or a stale If-Match would silently overwrite them.
-        configured.updated_at = utcnow()
+        touch(configured)
     await replace_special_days(session, year, wanted)
 
 

@@ -58,7 +58,11 @@ async def latest(session: AsyncSession, application_id: uuid.UUID) -> Background
     return await session.scalar(
         select(BackgroundCheck)
         .where(BackgroundCheck.application_id == application_id)
-        .order_by(BackgroundCheck.checked_on.desc(), BackgroundCheck.created_at.desc())
+        .order_by(
+            BackgroundCheck.checked_on.desc(),
+            BackgroundCheck.created_at.desc(),
+            BackgroundCheck.id.desc(),
+        )
         .limit(1)
     )
 

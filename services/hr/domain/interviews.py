@@ -21,7 +21,7 @@ from shared.contracts.hr_people_events import (
     InterviewScheduled,
     ScorecardSubmitted,
 )
-from shared.kit.db import utcnow
+from shared.kit.db import touch, utcnow
 from shared.kit.errors import Conflict, Unprocessable, not_found
 from shared.kit.outbox import record_event
 
@@ -245,7 +245,7 @@ async def save(
         card.recommendation = fields["recommendation"]
     if fields.get("comments") is not None:
         card.comments = fields["comments"]
-    card.updated_at = utcnow()  # the scores are the card's content: its version moves
+    touch(card)  # the scores are the card's content: its version moves
     await session.flush()
     scores = await _scores(session, card)
     if submit:

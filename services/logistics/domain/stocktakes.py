@@ -29,7 +29,7 @@ from shared.contracts.logistics_events import (
     StocktakeStarted,
 )
 from shared.contracts.principal import Principal
-from shared.kit.db import utcnow
+from shared.kit.db import touch, utcnow
 from shared.kit.errors import Conflict, Unprocessable, not_found
 from shared.kit.outbox import record_event
 
@@ -181,7 +181,7 @@ async def enter_counts(
                 f"supply {entry.supply_id} is not on this count sheet", code="unknown_line"
             )
         line.counted = entry.counted
-    take.updated_at = utcnow()  # the sheet changed: a new version
+    touch(take)  # the sheet changed: a new version
     await session.flush()
     await _event(session, "logistics.stocktake.counted", take)
     return take

@@ -28,6 +28,7 @@ from services.workflow.domain import conditions, inbox
 from services.workflow.domain.directory import Directory, NotLookedUp, Snapshot
 from shared.contracts.ids import new_id
 from shared.contracts.principal import Principal
+from shared.kit.db import touch
 from shared.kit.errors import Conflict, Forbidden, NotFound, Unprocessable, not_found
 from shared.kit.outbox import record_event
 
@@ -758,7 +759,7 @@ async def _approve(
     kind: str = "approved",
 ) -> None:
     _decide(ctx, task, "approved", comment, on_behalf)
-    instance.updated_at = ctx.now  # bumps the version: concurrent decisions collide
+    touch(instance, ctx.now)  # bumps the version: concurrent decisions collide
     _history(ctx, instance, kind, task=task, on_behalf_of=on_behalf, comment=comment)
     step = definition.steps[task.step_index]
     mode = step.get("mode", "any")
@@ -809,7 +810,7 @@ async def _reject(
     kind: str = "rejected",
 ) -> None:
     _decide(ctx, task, "rejected", comment, on_behalf)
-    instance.updated_at = ctx.now
+    touch(instance, ctx.now)
     _history(ctx, instance, kind, task=task, on_behalf_of=on_behalf, comment=comment)
     await _cancel_open(ctx, instance, "the request was rejected")
     await complete(ctx, instance, "rejected")
@@ -822,7 +823,7 @@ async def return_to_requester(ctx: Context, task_id: uuid.UUID, comment: str | N
     task, instance, _definition, on_behalf = await load_task_for_action(ctx, task_id)
     _decide(ctx, task, "returned", comment, on_behalf)
     instance.status = "returned"
-    instance.updated_at = ctx.now
+    touch(instance, ctx.now)
     _history(ctx, instance, "returned", task=task, on_behalf_of=on_behalf, comment=comment)
     await _cancel_open(ctx, instance, "the request was returned to the requester")
     _notify(ctx, instance.requester_employee_id, "returned", instance)
@@ -855,7 +856,7 @@ async def transfer(
             code="already_assigned_in_step",
         )
     _decide(ctx, task, "transferred", comment, on_behalf)
-    instance.updated_at = ctx.now
+    touch(instance, ctx.now)
     new = await _new_task(
         ctx,
         instance,
@@ -897,7 +898,7 @@ async def withdraw(ctx: Context, instance_id: uuid.UUID, comment: str | None) ->
     ctx.check_version(instance)
     if instance.status not in OPEN:
         raise Conflict(f"the request is already {instance.status}", code="instance_closed")
-    instance.updated_at = ctx.now
+    touch(instance, ctx.now)
     cancelled = await _cancel_open(ctx, instance, "the requester withdrew the request")
     _history(ctx, instance, "withdrawn", comment=comment)
     await complete(ctx, instance, "withdrawn")
@@ -949,7 +950,7 @@ async def resubmit(
         instance.summary = summary
     instance.round += 1
     instance.status = "pending"
-    instance.updated_at = ctx.now
+    touch(instance, ctx.now)
     _history(ctx, instance, "resubmitted", round=instance.round, comment=comment)
     async with _changed_meanwhile():
         await open_next_step(ctx, instance, definition, 0)
@@ -1071,12 +1072,12 @@ async def _handle_deadline(ctx: Context, task: Task) -> str | None:
             task.sort_due = next_due
         else:
             task.deadline_done = True
-        instance.updated_at = ctx.now
+        touch(instance, ctx.now)
     elif action == "escalate":
         task.deadline_done = True
         if not await _escalate(ctx, task, instance, definition.steps[task.step_index]):
             action = "remind"
-        instance.updated_at = ctx.now
+        touch(instance, ctx.now)
     elif action == "approve":
         task.deadline_done = True
         await _approve(

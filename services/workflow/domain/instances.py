@@ -16,6 +16,7 @@ from services.workflow.domain import definitions as definition_rules
 from services.workflow.domain import engine
 from services.workflow.schemas import InstanceStart
 from shared.contracts.principal import Principal
+from shared.kit.db import touch
 from shared.kit.errors import Forbidden, Unprocessable, not_found
 
 # Staff of these roles see the requests whose subject belongs to their service.
@@ -150,7 +151,7 @@ async def comment(ctx: engine.Context, instance_id: uuid.UUID, text: str) -> His
         detail={"comment": text},
     )
     ctx.session.add(entry)
-    instance.updated_at = ctx.now
+    touch(instance, ctx.now)
     await ctx.session.flush()
     return entry
 
