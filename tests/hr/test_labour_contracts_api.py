@@ -15,6 +15,7 @@ from services.hr.db.people import LabourContract
 from services.hr.domain import labour_contracts as contract_rules
 from tests.hr.conftest import Company, HrService
 from tests.hr.people_helpers import API, FakeInbox, ok
+from tests.problems import assert_problem
 
 TERMS = {"position": "工程师", "salary": "20000.00"}
 
@@ -342,3 +343,21 @@ async def test_two_overlapping_contracts_signed_at_once_leave_one(
         )
     )
     assert len(page["items"]) == 6
+
+
+async def test_the_employee_filter_takes_me_or_an_id_in_both_forms_only(
+    hr: HrService, company: Company
+) -> None:
+    """What the declared pattern admits is read; what it refuses ("", 35 or 36 zeros, the
+    braced form) is a 422 problem (schemathesis: schema-valid yet refused)."""
+    ok(await sign(hr, company.employee, **fixed("2024-01-01", "2026-12-31")), 201)
+    for value in ("me", str(company.employee), company.employee.hex.upper()):
+        found = ok(
+            await hr.client.get(f"{API}/labour-contracts?employee_id={value}", headers=hr.hr())
+        )
+        assert len(found["items"]) == (value != "me"), value
+    for value in ("", "0" * 35, "0" * 36, f"{{{company.employee}}}"):
+        response = await hr.client.get(
+            f"{API}/labour-contracts", params={"employee_id": value}, headers=hr.hr()
+        )
+        assert_problem(response, 422, "validation_error")

@@ -28,8 +28,9 @@ from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.db import DbInt
-from shared.kit.errors import Forbidden, Unprocessable
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.errors import Forbidden
+from shared.kit.pagination import PageParams, paginate, sorted_by
+from shared.kit.params import me_or_id_query, parse_me_or_id
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/finance", tags=["finance: spending"])
@@ -74,22 +75,11 @@ def _request(request: SpendingRequest, view: rules.BudgetView | None = None) -> 
     return RequestRead.model_validate({**fields, "budget": _view(view) if view else None})
 
 
-def _uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise Unprocessable(
-            f"{value!r} is neither 'me' nor an employee id", code="validation_error"
-        ) from exc
-
-
 def _employee_filter(me: uuid.UUID | None, employee_id: str | None) -> uuid.UUID | None:
     """``me`` is the caller (no one's claims when the caller is not an employee)."""
     if employee_id is None:
         return None
-    if employee_id == "me":
-        return me or uuid.UUID(int=0)
-    return _uuid(employee_id)
+    return parse_me_or_id(employee_id) or me or uuid.UUID(int=0)
 
 
 # ---- categories -----------------------------------------------------------------------------
@@ -174,10 +164,8 @@ async def create_claim(
 async def list_claims(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
-    employee_id: Annotated[
-        str | None, Query(max_length=36, description="`me` or an employee id")
-    ] = None,
+    params: Annotated[PageParams, sorted_by("created_at", "total")],
+    employee_id: Annotated[str | None, me_or_id_query()] = None,
     department_id: uuid.UUID | None = None,
     status: ClaimStatus | None = None,
     year: YearFilter = None,
@@ -367,7 +355,7 @@ async def create_request(
 async def list_requests(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at", "expected_date")],
     department_id: uuid.UUID | None = None,
     status: RequestStatus | None = None,
     year: YearFilter = None,

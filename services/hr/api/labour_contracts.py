@@ -20,8 +20,8 @@ from services.hr.people_schemas import (
 )
 from shared.contracts.page import Page
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.errors import Unprocessable
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
+from shared.kit.params import me_or_id_query, parse_me_or_id
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/hr", tags=["hr: labour contracts"])
@@ -68,9 +68,9 @@ async def create_labour_contract(
 async def list_labour_contracts(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("start_date", "created_at")],
     today: Today,
-    employee_id: Annotated[str | None, Query(max_length=36, description="`me` or an id")] = None,
+    employee_id: Annotated[str | None, me_or_id_query()] = None,
     kind: ContractKind | None = None,
     status: ContractStatus | None = None,
     expiring_within_days: Annotated[
@@ -80,15 +80,8 @@ async def list_labour_contracts(
 ) -> Page[LabourContractRead]:
     """HR, admins and auditors see every contract; an employee their own."""
     target = None
-    if employee_id == "me":
-        target = viewer.employee_id or uuid.UUID(int=0)
-    elif employee_id:
-        try:
-            target = uuid.UUID(employee_id)
-        except ValueError as exc:
-            raise Unprocessable(
-                f"{employee_id!r} is neither 'me' nor an employee id", code="validation_error"
-            ) from exc
+    if employee_id:
+        target = parse_me_or_id(employee_id) or viewer.employee_id or uuid.UUID(int=0)
     return await paginate(
         session,
         contract_rules.contract_query(

@@ -26,8 +26,9 @@ from services.hr.schemas import (
 from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.errors import Forbidden, Unprocessable
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.errors import Forbidden
+from shared.kit.pagination import PageParams, paginate, sorted_by
+from shared.kit.params import me_or_id_query, parse_me_or_id
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/hr", tags=["hr: leave"])
@@ -38,11 +39,11 @@ async def list_balances(
     session: SessionDep,
     principal: CurrentPrincipal,
     today: Today,
-    employee_id: Annotated[str, Query(description="`me` or an employee id")] = "me",
+    employee_id: Annotated[str, me_or_id_query()] = "me",
     year: int | None = None,
 ) -> list[LeaveBalance]:
     """Entitled, adjusted, used, pending and remaining days per leave type that uses a balance."""
-    target = principal.employee_id if employee_id == "me" else _uuid(employee_id)
+    target = parse_me_or_id(employee_id) or principal.employee_id
     return await balance_rules.visible_balances(session, principal, target, year or today.year)
 
 
@@ -64,15 +65,6 @@ async def list_leave_settlements(
     if not principal.has_role("hr", "admin", "auditor"):
         raise Forbidden("only HR, admins and auditors read leave settlements", code="hr_only")
     return await allocation.settlements(session, year or today.year)
-
-
-def _uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise Unprocessable(
-            f"{value!r} is neither 'me' nor an employee id", code="validation_error"
-        ) from exc
 
 
 @router.post(
@@ -150,8 +142,8 @@ async def create_leave_request(
 async def list_leave_requests(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
-    employee_id: Annotated[str | None, Query(description="`me` or an employee id")] = None,
+    params: Annotated[PageParams, sorted_by("start_date", "created_at")],
+    employee_id: Annotated[str | None, me_or_id_query()] = None,
     status: LeaveStatus | None = None,
     leave_type: str | None = None,
 ) -> Page[LeaveRequestRead]:
@@ -160,9 +152,7 @@ async def list_leave_requests(
     query = await leave_rules.visible_requests(
         session,
         principal,
-        employee_id=(principal.employee_id if employee_id == "me" else _uuid(employee_id))
-        if employee_id
-        else None,
+        employee_id=(parse_me_or_id(employee_id) or principal.employee_id) if employee_id else None,
         status=status,
         leave_type=leave_type,
     )

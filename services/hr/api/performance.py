@@ -4,7 +4,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Query, Request, Response
+from fastapi import Request, Response
 from sqlalchemy import select
 
 from services.hr.api.deps import ViewerDep
@@ -37,7 +37,8 @@ from services.hr.schemas_development import (
 from shared.contracts.page import Page
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import Unprocessable
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
+from shared.kit.params import me_or_id_query, parse_me_or_id
 from shared.kit.routing import SessionDep, service_router
 
 router = service_router(prefix="/api/v1/hr", tags=["hr: performance"])
@@ -45,26 +46,14 @@ router = service_router(prefix="/api/v1/hr", tags=["hr: performance"])
 HR_ONLY: dict[int | str, dict[str, Any]] = {
     403: {"description": "Only HR manages this (`hr_only`)."}
 }
-UUID_OR_ME = (
-    r"^(me|[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})$"
-)
-EmployeeFilter = Annotated[
-    str | None, Query(max_length=36, pattern=UUID_OR_ME, description="`me` or an employee id")
-]
+EmployeeFilter = Annotated[str | None, me_or_id_query()]
 
 
 def employee_filter(viewer: Viewer, value: str | None) -> uuid.UUID | None:
     """``me`` or an employee id (422 otherwise)."""
     if value is None or value == "":
         return None
-    if value == "me":
-        return viewer.employee_id or uuid.UUID(int=0)
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise Unprocessable(
-            f"{value!r} is neither 'me' nor an employee id", code="validation_error"
-        ) from exc
+    return parse_me_or_id(value) or viewer.employee_id or uuid.UUID(int=0)
 
 
 # ---- KPI templates ----------------------------------------------------------------------------
@@ -100,7 +89,7 @@ async def create_kpi_template(
 async def list_kpi_templates(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at", "name")],
     department_id: uuid.UUID | None = None,
     active: bool | None = None,
 ) -> Page[KpiTemplateRead]:
@@ -208,7 +197,7 @@ async def open_review_cycle(
 async def list_review_cycles(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("start_date", "created_at")],
     period: Period | None = None,
     status: CycleStatus | None = None,
 ) -> Page[ReviewCycleRead]:
@@ -284,7 +273,7 @@ async def review_cycle_statistics(
 async def list_reviews(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     cycle_id: uuid.UUID | None = None,
     employee_id: EmployeeFilter = None,
     department_id: uuid.UUID | None = None,
@@ -453,7 +442,7 @@ async def open_improvement_plan(
 async def list_improvement_plans(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at", "review_date")],
     employee_id: EmployeeFilter = None,
     status: PlanStatus | None = None,
 ) -> Page[ImprovementPlanRead]:

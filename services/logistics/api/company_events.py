@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Query, Request, Response
+from fastapi import Request, Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +24,8 @@ from services.logistics.schemas.company_events import (
 from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
+from shared.kit.params import me_or_id_query
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/logistics", tags=["logistics: company events"])
@@ -85,7 +86,7 @@ async def create_company_event(
 async def list_company_events(
     session: SessionDep,
     _principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("starts_at", "created_at")],
     kind: EventKind | None = None,
     status: EventStatus | None = None,
 ) -> Page[CompanyEventRead]:
@@ -219,11 +220,9 @@ async def list_signups(
     event_id: uuid.UUID,
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("queued_at")],
     status: SignupStatus | None = None,
-    employee: Annotated[
-        str | None, Query(max_length=36, description="`me` or an employee id.")
-    ] = None,
+    employee: Annotated[str | None, me_or_id_query()] = None,
 ) -> Page[SignupRead]:
     """An event's sign-ups in queue order: all for logistics and auditors, one's own for others."""
     event = await rules.get(session, event_id)

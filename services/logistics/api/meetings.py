@@ -43,12 +43,13 @@ from services.logistics.schemas.meetings import (
 from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
+from shared.kit.params import me_or_id_query
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/logistics", tags=["logistics: meetings"])
 
-Person = Annotated[str | None, Query(max_length=36, description="`me` or an employee id.")]
+Person = Annotated[str | None, me_or_id_query()]
 STAFF_403: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not logistics staff (`logistics_only`)."}
 }
@@ -137,7 +138,7 @@ async def create_room(
 async def list_rooms(
     session: SessionDep,
     _principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("name", "capacity", "created_at")],
     active: bool | None = None,
     building: Annotated[str | None, Query(max_length=100)] = None,
     min_capacity: Annotated[int | None, Query(ge=1, le=10000)] = None,
@@ -241,7 +242,7 @@ async def create_booking(
 async def list_bookings(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("starts_at", "created_at")],
     room_id: uuid.UUID | None = None,
     status: BookingStatus | None = None,
     series_id: uuid.UUID | None = None,
@@ -376,7 +377,7 @@ async def create_meeting(
 async def list_meetings(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("starts_at", "created_at")],
     status: MeetingStatus | None = None,
     organizer: Person = None,
     attendee: Person = None,
@@ -627,7 +628,7 @@ async def add_action_item(
 async def list_action_items(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     owner: Person = None,
     status: ActionItemStatus | None = None,
     meeting_id: uuid.UUID | None = None,

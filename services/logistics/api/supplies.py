@@ -71,8 +71,9 @@ from shared.contracts.page import Page
 from shared.contracts.principal import Principal
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.errors import Unprocessable, not_found
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.errors import not_found
+from shared.kit.pagination import PageParams, paginate, sorted_by
+from shared.kit.params import me_or_id_query, parse_me_or_id
 from shared.kit.routing import SessionDep, runtime_of, service_router
 from shared.kit.service_client import ServiceClient
 
@@ -164,7 +165,7 @@ async def create_pickup_point(
 async def list_pickup_points(
     session: SessionDep,
     _principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("code", "created_at")],
     active: bool | None = None,
 ) -> Page[PickupPointRead]:
     """Every pick-up point (anyone signed in: employees choose where to collect)."""
@@ -248,7 +249,7 @@ async def create_supply(
 async def list_supplies(
     session: SessionDep,
     _principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("sku", "name", "created_at")],
     category: Annotated[str | None, Query(max_length=60)] = None,
     active: bool | None = None,
     pickup_point_id: uuid.UUID | None = None,
@@ -367,7 +368,7 @@ async def create_stock_movement(
 async def list_stock_movements(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at", "line_no")],
     supply_id: uuid.UUID | None = None,
     pickup_point_id: uuid.UUID | None = None,
     kind: MovementKind | None = None,
@@ -452,7 +453,7 @@ async def create_purchase(
 async def list_purchases(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at", "total")],
     status: PurchaseStatus | None = None,
     supplier_party_id: uuid.UUID | None = None,
 ) -> Page[PurchaseRead]:
@@ -595,9 +596,9 @@ async def create_requisition(
 async def list_requisitions(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     status: RequisitionStatus | None = None,
-    employee_id: Annotated[str | None, Query(description="`me` or an employee id")] = None,
+    employee_id: Annotated[str | None, me_or_id_query()] = None,
     pickup_point_id: uuid.UUID | None = None,
 ) -> Page[RequisitionRead]:
     """The caller's own (employees) or everyone's (logistics staff and auditors)."""
@@ -605,7 +606,7 @@ async def list_requisitions(
     if status:
         query = query.where(Requisition.status == status)
     if employee_id:
-        who = principal.employee_id if employee_id == "me" else _uuid(employee_id)
+        who = parse_me_or_id(employee_id) or principal.employee_id
         query = query.where(Requisition.employee_id == who)
     if pickup_point_id:
         query = query.where(Requisition.pickup_point_id == pickup_point_id)
@@ -620,15 +621,6 @@ async def list_requisitions(
     )
     items = [await requisition_read(session, r) for r in page.items]
     return Page[RequisitionRead](items=items, next_cursor=page.next_cursor, total=page.total)
-
-
-def _uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise Unprocessable(
-            f"{value!r} is neither 'me' nor an employee id", code="validation_error"
-        ) from exc
 
 
 @router.get(
@@ -760,7 +752,7 @@ async def create_stocktake(
 async def list_stocktakes(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     pickup_point_id: uuid.UUID | None = None,
     status: StocktakeStatus | None = None,
 ) -> Page[StocktakeRead]:

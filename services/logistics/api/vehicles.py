@@ -39,7 +39,8 @@ from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import Forbidden, not_found
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
+from shared.kit.params import me_or_id_query
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/logistics", tags=["logistics: vehicles"])
@@ -73,7 +74,7 @@ async def create_vehicle(
 async def list_vehicles(
     session: SessionDep,
     _principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("plate", "created_at")],
     status: VehicleStatus | None = None,
     min_seats: Annotated[int | None, Query(ge=1, le=100)] = None,
 ) -> Page[VehicleRead]:
@@ -180,7 +181,10 @@ async def log_maintenance(
     summary="A vehicle's maintenance log",
 )
 async def list_maintenance(
-    vehicle_id: uuid.UUID, session: SessionDep, _principal: CurrentPrincipal, params: PageParamsDep
+    vehicle_id: uuid.UUID,
+    session: SessionDep,
+    _principal: CurrentPrincipal,
+    params: Annotated[PageParams, sorted_by("created_at")],
 ) -> Page[MaintenanceRead]:
     """A vehicle's maintenance, newest first."""
     vehicle = await vehicle_rules.get(session, vehicle_id)
@@ -231,11 +235,9 @@ async def create_vehicle_request(
 async def list_vehicle_requests(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at", "starts_at")],
     status: RequestStatus | None = None,
-    employee: Annotated[
-        str | None, Query(max_length=36, description="`me` or an employee id.")
-    ] = None,
+    employee: Annotated[str | None, me_or_id_query()] = None,
 ) -> Page[VehicleRequestRead]:
     """One's own requests (everyone's for logistics and auditors), newest first."""
     query = request_rules.visibility(principal)
@@ -409,7 +411,7 @@ async def complete_trip(
 async def list_trips(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("started_at")],
     vehicle_id: uuid.UUID | None = None,
     status: TripStatus | None = None,
 ) -> Page[TripRead]:

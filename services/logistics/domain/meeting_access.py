@@ -4,6 +4,7 @@ import uuid
 
 from shared.contracts.principal import Principal
 from shared.kit.errors import Forbidden, Unprocessable
+from shared.kit.params import parse_me_or_id
 
 STAFF_ROLES = ("logistics", "admin")
 
@@ -35,11 +36,4 @@ def resolve_person(principal: Principal, value: str | None) -> uuid.UUID | None:
     """A ``me``-or-id filter value as an employee id (None when not given)."""
     if value is None:
         return None
-    if value == "me":
-        return employee_of(principal)
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise Unprocessable(
-            f"{value!r} is neither 'me' nor an employee id", code="validation_error"
-        ) from exc
+    return parse_me_or_id(value) or employee_of(principal)

@@ -12,6 +12,7 @@ from shared.contracts.principal import Principal
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match
 from shared.kit.errors import Unprocessable
+from shared.kit.params import parse_me_or_id
 from shared.kit.routing import SessionDep, runtime_of
 from shared.kit.runtime import Clock
 
@@ -60,11 +61,4 @@ def resolve_me(value: str | None, principal: Principal) -> uuid.UUID | None:
     """``me`` or an employee id in a filter."""
     if value is None:
         return None
-    if value == "me":
-        return me(principal)
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise Unprocessable(
-            f"{value!r} is neither 'me' nor an employee id", code="validation_error"
-        ) from exc
+    return parse_me_or_id(value) or me(principal)

@@ -7,7 +7,7 @@ Every answer about one request carries its version as ``ETag``; every change hon
 import uuid
 from typing import Annotated
 
-from fastapi import Query, Response
+from fastapi import Response
 from sqlalchemy import exists
 
 from services.workflow.api.deps import IF_MATCH, EngineContext, resolve_me
@@ -29,7 +29,8 @@ from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import set_etag
 from shared.kit.errors import Forbidden
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
+from shared.kit.params import me_or_id_query
 from shared.kit.routing import SessionDep, service_router
 
 router = service_router(prefix="/api/v1/workflow", tags=["workflow: instances"])
@@ -53,13 +54,13 @@ async def start_instance(
 async def list_instances(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
-    requester: Annotated[str | None, Query(description="`me` or an employee id")] = None,
+    params: Annotated[PageParams, sorted_by("created_at", "updated_at")],
+    requester: Annotated[str | None, me_or_id_query()] = None,
     cc: Annotated[
-        str | None, Query(description="`me` or an employee id: instances copied to them")
+        str | None, me_or_id_query("`me` or an employee id: instances copied to them")
     ] = None,
     involved: Annotated[
-        str | None, Query(description="`me`: requested, assigned or copied")
+        str | None, me_or_id_query("`me` or an employee id: requested, assigned or copied")
     ] = None,
     status: InstanceStatus | None = None,
     definition_key: str | None = None,

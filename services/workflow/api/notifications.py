@@ -23,7 +23,8 @@ from shared.contracts.page import Page
 from shared.contracts.principal import Principal
 from shared.kit.auth import CurrentPrincipal, guarded
 from shared.kit.errors import Forbidden
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
+from shared.kit.params import me_or_id_query
 from shared.kit.routing import SessionDep, service_router
 
 router = service_router(prefix="/api/v1/workflow", tags=["workflow: notifications"])
@@ -70,9 +71,9 @@ async def notification_counts(
 async def list_notifications(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     kind: Kinds = None,
-    recipient: Annotated[str, Query(description="`me`")] = "me",
+    recipient: Annotated[str, me_or_id_query("`me` (or the caller's own employee id)")] = "me",
     unread: bool | None = None,
 ) -> Page[NotificationRead]:
     """The caller's notices, newest first: workflow's own (`task_assigned`, `cc`, `reminder`,

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import Query, Request, Response
+from fastapi import Request, Response
 from sqlalchemy import or_, select
 
 from services.workflow.api.deps import EngineContext, me, resolve_me
@@ -13,7 +13,8 @@ from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import Conflict, Forbidden, Unprocessable, not_found
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
+from shared.kit.params import me_or_id_query
 from shared.kit.routing import SessionDep, service_router
 
 router = service_router(prefix="/api/v1/workflow", tags=["workflow: substitutes"])
@@ -54,8 +55,8 @@ async def create_delegation(
 async def list_delegations(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
-    employee: Annotated[str, Query(description="`me` or an employee id (HR, admin)")] = "me",
+    params: Annotated[PageParams, sorted_by("starts_at")],
+    employee: Annotated[str, me_or_id_query("`me` or an employee id (HR, admin)")] = "me",
     active: bool | None = None,
 ) -> Page[DelegationRead]:
     """Delegations by or to the employee."""

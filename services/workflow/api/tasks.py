@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import Query, Request, Response
+from fastapi import Request, Response
 from sqlalchemy import or_, select
 
 from services.workflow.api.deps import (
@@ -30,7 +30,8 @@ from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import set_etag
 from shared.kit.errors import DomainError, Forbidden
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
+from shared.kit.params import me_or_id_query
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/workflow", tags=["workflow: tasks"])
@@ -74,9 +75,9 @@ async def batch_approve(
 async def list_tasks(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("due", "created_at")],
     assignee: Annotated[
-        str, Query(description="`me` (default) or, for admins, an employee id")
+        str, me_or_id_query("`me` (default) or, for admins, an employee id")
     ] = "me",
     status: TaskStatus | None = "pending",
 ) -> Page[InboxTask]:
