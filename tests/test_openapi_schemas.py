@@ -206,3 +206,105 @@ def test_status_filters_are_enums() -> None:
     } <= {path for path, name in filters if name == "status"}
     for key, schema in filters.items():
         assert schema.get("enum"), key
+
+
+def _string_branch(schema: dict[str, Any]) -> dict[str, Any]:
+    return next(s for s in schema.get("anyOf", [schema]) if s.get("type") != "null")
+
+
+def test_me_or_id_filters_state_what_the_server_accepts() -> None:
+    """Every ``me``-or-employee-id query parameter carries the kit's pattern (the parser's own
+    rule): "" or 35 zeros were schema-valid yet refused with 422."""
+    from shared.kit.params import ME_OR_ID_PATTERN
+
+    filters = {
+        (path, p["name"]): {**p["schema"], **_string_branch(p["schema"])}
+        for _, path, _, parameters in operations()
+        for p in parameters
+        if p["in"] == "query" and "`me`" in p.get("description", "")
+    }
+    assert {
+        ("/api/v1/finance/expense-claims", "employee_id"),
+        ("/api/v1/hr/labour-contracts", "employee_id"),
+        ("/api/v1/hr/leave-balances", "employee_id"),
+        ("/api/v1/hr/reviews", "employee_id"),
+        ("/api/v1/logistics/action-items", "owner"),
+        ("/api/v1/logistics/bookings", "booker"),
+        ("/api/v1/logistics/meetings", "organizer"),
+        ("/api/v1/logistics/meetings", "attendee"),
+        ("/api/v1/logistics/vehicle-requests", "employee"),
+        ("/api/v1/workflow/instances", "requester"),
+        ("/api/v1/workflow/instances", "cc"),
+        ("/api/v1/workflow/instances", "involved"),
+        ("/api/v1/workflow/delegations", "employee"),
+    } <= set(filters)
+    wrong = {key for key, schema in filters.items() if schema.get("pattern") != ME_OR_ID_PATTERN}
+    assert wrong == set()
+    for schema in filters.values():
+        assert schema["examples"] and schema["maxLength"] == 36
+
+
+def test_every_date_parameter_is_read_as_the_document_writes_it() -> None:
+    """Every ``format: date`` / ``date-time`` parameter of every service is held by the kit to
+    YYYY-MM-DD / RFC 3339 before pydantic's lax mode could read ``?date=0`` as 1970-01-01."""
+    import importlib
+
+    from shared.kit.routing import input_rules
+    from shared.registry import SERVICE_NAMES
+
+    rules = {}
+    for service in SERVICE_NAMES:
+        for router in importlib.import_module(f"services.{service}.api").ROUTERS:
+            for route in router.routes:
+                path = re.sub(r":[a-z]+\}", "}", route.path)
+                for method in route.methods:
+                    rules[(method.lower(), path)] = input_rules(route.dependant)
+    found = {}
+    for method, path, _, parameters in operations():
+        for p in parameters:
+            kinds = {s.get("format") for s in p.get("schema", {}).get("anyOf", [p.get("schema")])}
+            for kind in kinds & {"date", "date-time"}:
+                found[(method, path, p["name"])] = kind
+    assert {
+        ("get", "/api/v1/hr/absences", "date"),
+        ("get", "/api/v1/finance/invoices", "due_before"),
+        ("get", "/api/v1/finance/journal-entries", "date_to"),
+        ("get", "/api/v1/logistics/facilities", "warranty_ends_before"),
+        ("get", "/api/v1/logistics/travel-standards", "on"),
+        ("get", "/api/v1/logistics/work-orders", "due_before"),
+        ("get", "/api/v1/logistics/bookings", "from"),
+    } <= set(found)
+    unheld = []
+    for (method, path, name), kind in found.items():
+        held = rules[(method, path)]
+        if name not in (held.date_params if kind == "date" else held.datetime_params):
+            unheld.append((method, path, name, kind))
+    assert unheld == []
+
+
+def test_decimals_written_as_strings_state_their_pattern() -> None:
+    """A decimal a client may send as a string carries the pattern the server parses it with
+    (pydantic's bare ``Decimal`` said ``number | string``, so ``"hours": ""`` was schema-valid
+    yet refused): every one is a ``DecimalString`` (``shared/contracts/decimals.py``)."""
+    bare = []
+
+    def walk(schema: Any, where: str) -> None:
+        if isinstance(schema, dict):
+            branches = schema.get("anyOf", [])
+            types = {branch.get("type") for branch in branches}
+            if {"string", "number"} <= types:  # pydantic's bare Decimal
+                strings = [b for b in branches if b.get("type") == "string"]
+                if not all("pattern" in b for b in strings):
+                    bare.append(where)
+            for key, value in schema.items():
+                walk(value, f"{where}.{key}")
+        elif isinstance(schema, list):
+            for item in schema:
+                walk(item, where)
+
+    for name, schema in _schemas().items():
+        walk(schema, name)
+    assert bare == []
+    hours = _schemas()["CourseCreate"]["properties"]["hours"]
+    assert not _validator(hours).is_valid("")
+    assert _validator(hours).is_valid("4.5") and not _validator(hours).is_valid("4.55")

@@ -15,7 +15,11 @@ from pydantic import (
 )
 
 from services.hr.domain import balances
+from shared.contracts.decimals import DecimalString
 
+DaysDelta = Annotated[
+    Decimal, DecimalString(places=1, digits=5, fraction="[05]", nonzero=True, example="0.5")
+]
 Days = Annotated[
     Decimal, PlainSerializer(lambda value: f"{value:.1f}", return_type=str, when_used="json")
 ]
@@ -259,10 +263,8 @@ class AdjustmentCreate(Strict):
 
     model_config = examples({"delta": "0.5", "reason": "加班调休补偿"})
 
-    delta: Decimal = Field(
-        description="Days to add (negative to take away): a non-zero multiple of 0.5.",
-        max_digits=5,
-        decimal_places=1,
+    delta: DaysDelta = Field(
+        description="Days to add (negative to take away): a non-zero multiple of 0.5."
     )
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.contracts.decimals import DecimalString
 from shared.contracts.money import Money
 
 ScoringMethod = Literal["numeric_scale", "achievement_percentage", "pass_fail"]
@@ -31,6 +32,12 @@ DEPARTMENT_ID = "0193a8c0-0000-7000-8000-0000000000d1"
 AT = "2026-11-20T08:30:00Z"
 STAMPS: dict[str, Any] = {"created_at": AT, "updated_at": AT, "version": 1}
 Score = Decimal
+Hours = Annotated[Decimal, DecimalString(places=1, gt=0, le=10000, example="4.0")]
+MinScore = Annotated[Decimal, DecimalString(places=2, ge=0, le=120, example="85.00")]
+Coefficient = Annotated[Decimal, DecimalString(places=2, ge=0, le=5, example="1.20")]
+Weight = Annotated[Decimal, DecimalString(places=2, gt=0, le=100, example="30")]
+IndicatorValue = Annotated[Decimal, DecimalString(places=2, ge=-1000, le=1000, example="4")]
+AdjustedScore = Annotated[Decimal, DecimalString(places=2, digits=6, example="88.00")]
 Item = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 """A goal, an agenda item: at most 500 characters."""
 
@@ -66,7 +73,7 @@ class Indicator(BaseModel):
     model_config = examples(INDICATOR)
 
     name: str = Field(min_length=1, max_length=100)
-    weight: Decimal = Field(gt=0, le=100, max_digits=5, decimal_places=2)
+    weight: Weight
     target: str = Field(min_length=1, max_length=200)
     method: ScoringMethod
     scale_max: int | None = Field(default=None, ge=1, le=100)
@@ -144,8 +151,8 @@ class GradeBandItem(BaseModel):
     model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [BANDS[0]]})
 
     grade: Grade
-    min_score: Decimal = Field(ge=0, le=120, max_digits=5, decimal_places=2)
-    coefficient: Decimal = Field(ge=0, le=5, max_digits=3, decimal_places=2)
+    min_score: MinScore
+    coefficient: Coefficient
     below_target: bool = False
 
 
@@ -269,7 +276,7 @@ class IndicatorScore(BaseModel):
     )
 
     indicator: str = Field(min_length=1, max_length=100)
-    value: Decimal = Field(ge=-1000, le=1000, max_digits=7, decimal_places=2)
+    value: IndicatorValue
 
 
 class Assessment(BaseModel):
@@ -294,7 +301,7 @@ class Calibration(BaseModel):
 
     model_config = examples({"score": "88.00", "reason": "跨部门校准：项目难度高于平均"})
 
-    score: Decimal = Field(max_digits=6, decimal_places=2)
+    score: AdjustedScore
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -598,7 +605,7 @@ class CourseCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     kind: CourseKind
     provider: str | None = Field(default=None, max_length=200)
-    hours: Decimal = Field(gt=0, le=10000, max_digits=6, decimal_places=1)
+    hours: Hours
     cost_per_participant: Money = Decimal("0.00")
     self_service: bool = False
     description: str = Field(default="", max_length=4000)
@@ -1237,7 +1244,7 @@ class CourseUpdate(BaseModel):
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     provider: str | None = Field(default=None, max_length=200)
-    hours: Decimal | None = Field(default=None, gt=0, le=10000, max_digits=6, decimal_places=1)
+    hours: Hours | None = None
     cost_per_participant: Money | None = None
     self_service: bool | None = None
     description: str | None = Field(default=None, max_length=4000)

@@ -1,6 +1,8 @@
 """The request transaction: one session per request, committed once before the response leaves."""
 
+import datetime as dt
 import json
+import re
 import types
 import typing
 from collections.abc import Callable, Coroutine, Iterator
@@ -11,7 +13,15 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Depends, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    FutureDate,
+    FutureDatetime,
+    NaiveDatetime,
+    PastDate,
+    PastDatetime,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response, StreamingResponse
 
@@ -54,6 +64,8 @@ class InputRules:
 
     query_names: frozenset[str]
     int_params: frozenset[str]  # path and query parameters typed int (bounded to 64 bits)
+    date_params: frozenset[str] = frozenset()  # typed date: YYYY-MM-DD only
+    datetime_params: frozenset[str] = frozenset()  # typed datetime: RFC 3339 only
 
 
 def _walk(dependant: Dependant) -> Iterator[Dependant]:
@@ -70,24 +82,79 @@ def _is_int(annotation: Any) -> bool:
     return False
 
 
+_DATETIMES = (AwareDatetime, NaiveDatetime, PastDatetime, FutureDatetime)
+_DATES = (PastDate, FutureDate)
+
+
+def temporal_kind(annotation: Any) -> str | None:
+    """``"datetime"`` or ``"date"`` when a parameter is typed so (optional, annotated, a list
+    of them or pydantic's constrained kinds included), else None."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return temporal_kind(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list, tuple, set, frozenset):
+        kinds = {temporal_kind(arg) for arg in typing.get_args(annotation)} - {None}
+        return "datetime" if "datetime" in kinds else next(iter(kinds), None)
+    if annotation in _DATETIMES or (
+        isinstance(annotation, type) and issubclass(annotation, dt.datetime)
+    ):
+        return "datetime"
+    if annotation in _DATES or (isinstance(annotation, type) and issubclass(annotation, dt.date)):
+        return "date"
+    return None
+
+
 def input_rules(dependant: Dependant) -> InputRules:
-    """The query names a route declares (so others can be refused) and its integer parameters."""
+    """The query names a route declares (so others can be refused), its integer parameters and
+    its date and datetime parameters."""
     names: set[str] = set()
     ints: set[str] = set()
+    kinds: dict[str, set[str]] = {"date": set(), "datetime": set()}
     for node in _walk(dependant):
         for field in node.query_params:
             annotation = field.field_info.annotation
             if isinstance(annotation, type) and issubclass(annotation, BaseModel):
                 for name, sub in annotation.model_fields.items():
                     names.add(sub.alias or name)
+                    if kind := temporal_kind(sub.annotation):
+                        kinds[kind].add(sub.alias or name)
                 continue
             names.add(field.alias)
             if _is_int(annotation):
                 ints.add(field.alias)
+            if kind := temporal_kind(annotation):
+                kinds[kind].add(field.alias)
         for field in node.path_params:
             if _is_int(field.field_info.annotation):
                 ints.add(field.alias)
-    return InputRules(frozenset(names), frozenset(ints))
+            if kind := temporal_kind(field.field_info.annotation):
+                kinds[kind].add(field.alias)
+    return InputRules(
+        frozenset(names), frozenset(ints), frozenset(kinds["date"]), frozenset(kinds["datetime"])
+    )
+
+
+# What the document's `format: date` and `format: date-time` (RFC 3339) admit. Pydantic's lax
+# mode reads more (``0`` as 1970-01-01, a Unix time, ``2026-11-25 08:00``): a parameter written
+# otherwise is refused before it gets there. The calendar itself (2026-02-30) pydantic checks.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _check_temporal(where: str, name: str, raw: str, rules: InputRules) -> None:
+    if name in rules.date_params and not _ISO_DATE.fullmatch(raw):
+        wanted, kind = "a date written YYYY-MM-DD", "date_parsing"
+    elif name in rules.datetime_params and not _RFC3339.fullmatch(raw):
+        wanted, kind = "an RFC 3339 date-time (2026-11-25T08:00:00Z)", "datetime_parsing"
+    else:
+        return
+    raise Unprocessable(
+        f"{name} must be {wanted}",
+        code="validation_error",
+        errors=[ValidationIssue(loc=[where, name], msg=f"Input should be {wanted}", type=kind)],
+    )
 
 
 _NUL_MESSAGE = "NUL characters (U+0000) are not allowed"
@@ -122,8 +189,9 @@ def _find_nul(value: Any, loc: list[str | int]) -> list[str | int] | None:
 
 async def check_input(request: Request, rules: InputRules) -> None:
     """Refuse, with 422, what no endpoint should see: NUL characters anywhere (path, query,
-    JSON or form body), query parameters the operation does not declare, and integers past
-    64 bits. Run before the endpoint, for every operation of every service."""
+    JSON or form body), query parameters the operation does not declare, integers past
+    64 bits, and dates or datetimes written other than ISO 8601 / RFC 3339 (``?date=0``).
+    Run before the endpoint, for every operation of every service."""
     scope = request.scope
     if "\x00" in scope["path"]:
         raise _nul_issue(["path"])
@@ -150,10 +218,15 @@ async def check_input(request: Request, rules: InputRules) -> None:
         for name, value in pairs:
             if name in rules.int_params:
                 _check_int("query", name, value)
+            _check_temporal("query", name, value, rules)
     for name in rules.int_params:
         raw = request.path_params.get(name)
         if isinstance(raw, str):
             _check_int("path", name, raw)
+    for name in rules.date_params | rules.datetime_params:
+        raw = request.path_params.get(name)
+        if isinstance(raw, str):
+            _check_temporal("path", name, raw, rules)
     if request.method in _BODY_METHODS:
         content_type = request.headers.get("content-type", "")
         if content_type.startswith("application/json") or content_type.endswith("+json"):

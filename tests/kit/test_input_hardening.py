@@ -10,12 +10,14 @@ import stat
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import httpx
 import pytest
 from fastapi import Form, Query
+from pydantic import AwareDatetime
 from sqlalchemy import select
 
 from shared.kit.app import create_service_app
@@ -67,6 +69,17 @@ async def search(
     """Counts notes whose title contains ``q``."""
     titles = (await session.scalars(select(Note.title))).all()
     return {"count": sum(q in title for title in titles)}
+
+
+@probes.get("/calendar")
+async def calendar(
+    _p: CurrentPrincipal,
+    on: date | None = None,
+    days: Annotated[list[date] | None, Query()] = None,
+    at: Annotated[AwareDatetime | None, Query(alias="from")] = None,
+) -> dict[str, str | None]:
+    """Dates and datetimes in a query, as every service declares them."""
+    return {"on": on and on.isoformat(), "days": str(days), "from": at and at.isoformat()}
 
 
 @asynccontextmanager
@@ -222,6 +235,53 @@ async def test_declared_query_parameters_of_dependencies_are_known(svc: NotesSer
     )
 
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("on", "0"),  # pydantic's lax mode read it as 1970-01-01
+        ("on", "1764547200"),
+        ("on", "2026-1-5"),
+        ("on", "20260105"),
+        ("on", "2026-01-05T00:00:00Z"),
+        ("on", ""),
+        ("on", "\uff12026-01-05"),  # a full-width digit
+        ("days", "0"),
+        ("from", "0"),
+        ("from", "1764547200.5"),
+        ("from", "2026-01-05"),
+        ("from", "2026-01-05 08:00:00Z"),
+        ("from", "2026-01-05T08:00"),
+    ],
+)
+async def test_dates_in_a_query_are_iso_only(svc: NotesService, name: str, value: str) -> None:
+    response = await svc.client.get(
+        "/api/v1/notes/calendar", params={name: value}, headers=svc.employee()
+    )
+
+    body = assert_problem(response, 422, "validation_error")
+    assert body["errors"][0]["loc"] == ["query", name]
+
+
+async def test_iso_dates_and_rfc_3339_datetimes_are_read(svc: NotesService) -> None:
+    response = await svc.client.get(
+        "/api/v1/notes/calendar",
+        params={
+            "on": "2026-01-05",
+            "days": ["2026-01-06", "2026-01-07"],
+            "from": "2026-01-05t08:00:00.5+08:00",
+        },
+        headers=svc.employee(),
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["on"] == "2026-01-05"
+    assert response.json()["from"] == "2026-01-05T08:00:00.500000+08:00"
+    not_a_day = await svc.client.get(
+        "/api/v1/notes/calendar", params={"on": "2026-02-30"}, headers=svc.employee()
+    )
+    assert_problem(not_a_day, 422, "validation_error")
 
 
 # ---- cursors bound to their filters -------------------------------------------------------
