@@ -46,6 +46,8 @@ EXCLUDED = r"^/api/v1/auth/(logout|users/\{account_id\}|clients/\{client_id\})$"
 ONLY = os.environ.get("OFFICINA_SCHEMATHESIS_PATHS")
 
 pytestmark = [
+    # Four hundred operations, each several ways, twice: minutes even on an idle machine.
+    pytest.mark.timeout(3600),
     pytest.mark.e2e,
     pytest.mark.postgres_only,
     pytest.mark.skipif(not ST.exists(), reason="make test installs schemathesis in tools/clients"),

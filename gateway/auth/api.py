@@ -43,7 +43,7 @@ from shared.kit.errors import (
     Unprocessable,
     not_found,
 )
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 
@@ -318,7 +318,7 @@ async def create_user(
 async def list_users(
     session: SessionDep,
     _admin: Admin,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("username", "created_at")],
     active: bool | None = None,
     q: Annotated[Text | None, Query(max_length=64)] = None,
 ) -> Page[AccountRead]:
@@ -386,7 +386,9 @@ async def create_client(
 
 @router.get("/clients", response_model=Page[ClientRead], summary="List clients")
 async def list_clients(
-    session: SessionDep, _admin: Admin, params: PageParamsDep
+    session: SessionDep,
+    _admin: Admin,
+    params: Annotated[PageParams, sorted_by("created_at", "client_id")],
 ) -> Page[ClientRead]:
     """Every client, the services' own included (admin only)."""
     return await paginate(

@@ -42,7 +42,7 @@ from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.db import DbInt
 from shared.kit.errors import Forbidden
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 from shared.kit.service_client import ServiceClient
 
@@ -248,7 +248,7 @@ async def create_budget(
 async def list_budgets(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("year", "created_at")],
     year: Annotated[DbInt | None, Query(ge=2000, le=2999)] = None,
     department_id: uuid.UUID | None = None,
     status: BudgetStatus | None = None,
@@ -413,7 +413,7 @@ async def list_revisions(
     budget_id: uuid.UUID,
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     status: RevisionStatus | None = None,
 ) -> Page[RevisionRead]:
     """Every revision of the budget, oldest first by default: its history after approval."""

@@ -12,7 +12,7 @@ from services.finance.schemas.employee_payables import PayablePayment, PayableRe
 from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/finance", tags=["finance: employee payables"])
@@ -38,7 +38,7 @@ def _read(payable: EmployeePayable) -> PayableRead:
 async def list_payables(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at", "occurred_on", "amount")],
     employee_id: uuid.UUID | None = None,
     status: Annotated[
         StatusFilter | None,

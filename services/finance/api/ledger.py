@@ -43,7 +43,7 @@ from shared.contracts.principal import Principal
 from shared.kit.auth import CurrentPrincipal, guarded
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import Forbidden, Unprocessable, not_found
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, service_router
 
 router = service_router(prefix="/api/v1/finance", tags=["finance: ledger"])
@@ -104,7 +104,7 @@ def split_period(name: str) -> tuple[int, int]:
 async def list_accounts(
     session: SessionDep,
     _caller: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("code", "name")],
     category: AccountCategory | None = None,
     active: bool | None = None,
     leaf: Annotated[
@@ -234,7 +234,7 @@ async def list_cash_flow_items(session: SessionDep, _caller: CurrentPrincipal) -
 async def list_periods(
     session: SessionDep,
     _reader: Reader,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("period")],
     year: Annotated[int | None, Query(ge=1900, le=9999)] = None,
     status: PeriodStatus | None = None,
 ) -> Page[PeriodRead]:
@@ -355,7 +355,7 @@ async def _visible_entry(
 async def list_entries(
     session: SessionDep,
     _reader: Reader,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("entry_date", "created_at")],
     period: Annotated[
         str | None, Query(pattern=PERIOD_PATTERN, max_length=7, description="``YYYY-MM``")
     ] = None,

@@ -40,7 +40,7 @@ from shared.contracts.posting_facts import FACT_TYPES
 from shared.kit import audit
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import Unprocessable
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/finance", tags=["finance: posting"])
@@ -99,7 +99,7 @@ def _updated_fields(payload: PostingRuleUpdate, rule: PostingRule) -> posting_ru
 async def list_posting_rules(
     session: SessionDep,
     _reader: FinanceReader,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("fact_type", "created_at")],
     fact_type: Annotated[FactType | None, Query()] = None,
     component: Annotated[ComponentName | None, Query()] = None,
     active: bool | None = None,
@@ -254,7 +254,7 @@ async def list_fact_types(session: SessionDep, _reader: FinanceReader) -> list[F
 async def list_posting_facts(
     session: SessionDep,
     _reader: FinanceReader,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("received_at")],
     fact_type: Annotated[FactType | None, Query()] = None,
     source_id: Annotated[str | None, Query(max_length=100)] = None,
     status: FactStatus | None = None,
@@ -311,7 +311,7 @@ async def _read(session: SessionDep, exception: PostingException) -> PostingExce
 async def list_posting_exceptions(
     session: SessionDep,
     _reader: FinanceReader,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     status: ExceptionStatus | None = None,
     fact_type: Annotated[FactType | None, Query()] = None,
 ) -> Page[PostingExceptionRead]:

@@ -52,7 +52,7 @@ from shared.contracts.page import Page
 from shared.contracts.principal import Principal
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/finance", tags=["finance: receivables"])
@@ -162,7 +162,7 @@ async def create_invoice(
 async def list_invoices(
     session: SessionDep,
     _reader: Reader,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("due_date", "issue_date", "created_at", "number")],
     kind: InvoiceKind | None = None,
     status: InvoiceStatus | None = None,
     party_id: uuid.UUID | None = None,
@@ -366,7 +366,7 @@ async def create_payment(
 async def list_payments(
     session: SessionDep,
     _reader: Reader,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("payment_date", "created_at")],
     kind: PaymentKind | None = None,
     party_id: uuid.UUID | None = None,
     invoice_id: uuid.UUID | None = None,
@@ -481,7 +481,10 @@ async def create_payment_batch(
     "/payment-batches", response_model=Page[PaymentBatchRead], summary="List payment batches"
 )
 async def list_payment_batches(
-    session: SessionDep, _reader: Reader, params: PageParamsDep, status: BatchStatus | None = None
+    session: SessionDep,
+    _reader: Reader,
+    params: Annotated[PageParams, sorted_by("created_at", "payment_date")],
+    status: BatchStatus | None = None,
 ) -> Page[PaymentBatchRead]:
     """Payment batches, latest first."""
     return await paginate(

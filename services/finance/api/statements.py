@@ -56,7 +56,7 @@ from shared.contracts.principal import Principal
 from shared.kit.auth import guarded
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import DomainError, Forbidden
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/finance", tags=["finance: statements"])
@@ -401,7 +401,7 @@ async def read_cash_flow(
 async def list_statement_lines(
     session: SessionDep,
     _reader: Reader,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("position", "code")],
     statement: StatementKind | None = None,
 ) -> Page[StatementLineRead]:
     """Every line and what it reads, in statement order (by `position`)."""

@@ -30,7 +30,7 @@ from services.finance.schemas.tax import (
 from shared.contracts.page import Page
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import Unprocessable
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/finance", tags=["finance: tax"])
@@ -108,7 +108,7 @@ def _updated_fields(
 async def list_tax_registrations(
     session: SessionDep,
     _reader: FinanceReader,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("effective_from")],
     tax_kind: Annotated[Tax | None, Query(alias="tax", description="Only this tax.")] = None,
 ) -> Page[TaxRegistrationRead]:
     """The taxes the company is registered for, with their rates and dates."""
@@ -215,7 +215,7 @@ async def list_tax_filings(
     request: Request,
     session: SessionDep,
     _reader: FinanceReader,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("due_date", "period_start")],
     status: Annotated[FilingStatus | None, Query(description="As it is today.")] = None,
     tax_kind: Annotated[Tax | None, Query(alias="tax", description="Only this tax.")] = None,
     year: Annotated[int | None, Query(ge=2000, le=2100, description="The periods' year.")] = None,

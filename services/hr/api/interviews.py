@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Sequence
+from typing import Annotated
 
 from fastapi import Request, Response
 from sqlalchemy import select
@@ -35,7 +36,7 @@ from services.hr.people_schemas import (
 )
 from shared.contracts.page import Page
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/hr", tags=["hr: recruitment"])
@@ -128,7 +129,7 @@ async def create_interview(
 async def list_interviews(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("scheduled_at", "created_at")],
     application_id: uuid.UUID | None = None,
     interviewer_id: uuid.UUID | None = None,
     status: InterviewStatus | None = None,
@@ -274,7 +275,10 @@ async def create_background_check(
     summary="Background checks of an application",
 )
 async def list_background_checks(
-    application_id: uuid.UUID, session: SessionDep, viewer: ViewerDep, params: PageParamsDep
+    application_id: uuid.UUID,
+    session: SessionDep,
+    viewer: ViewerDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
 ) -> Page[BackgroundCheckRead]:
     """HR, auditors and the department's head; newest first."""
     await candidate_rules.get_application(session, viewer, application_id)
@@ -326,7 +330,7 @@ async def create_offer(
 async def list_offers(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     application_id: uuid.UUID | None = None,
     status: OfferStatus | None = None,
 ) -> Page[OfferRead]:

@@ -1,6 +1,7 @@
 """``/api/v1/hr/onboardings``: the checklist of new hires and where org stands."""
 
 import uuid
+from typing import Annotated
 
 from fastapi import Request, Response
 
@@ -15,7 +16,7 @@ from services.hr.people_schemas import (
 )
 from shared.contracts.page import Page
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/hr", tags=["hr: onboarding"])
@@ -54,7 +55,7 @@ def onboarding_read(onboarding: Onboarding) -> OnboardingRead:
 async def list_onboardings(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at", "start_date")],
     status: OnboardingStatus | None = None,
 ) -> Page[OnboardingRead]:
     """HR, auditors and the department's head."""

@@ -35,7 +35,7 @@ from shared.contracts.page import Page
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import Unprocessable
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/hr", tags=["hr: recruitment"])
@@ -109,7 +109,7 @@ async def create_hiring_plan(
 async def list_hiring_plans(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     department_id: uuid.UUID | None = None,
     status: PlanStatus | None = None,
 ) -> Page[HiringPlanRead]:
@@ -190,7 +190,7 @@ async def create_job_posting(
 async def list_job_postings(
     session: SessionDep,
     _principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     status: PostingStatus | None = None,
     hiring_plan_id: uuid.UUID | None = None,
     department_id: uuid.UUID | None = None,
@@ -271,7 +271,7 @@ async def create_candidate(
 async def list_candidates(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at", "name")],
     email: Annotated[str | None, Query(max_length=254)] = None,
     phone: Annotated[str | None, Query(max_length=40)] = None,
     source_channel: SourceChannel | None = None,
@@ -350,7 +350,7 @@ async def create_application(
 async def list_applications(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at", "stage_changed_at")],
     candidate_id: uuid.UUID | None = None,
     job_posting_id: uuid.UUID | None = None,
     hiring_plan_id: uuid.UUID | None = None,

@@ -4,7 +4,7 @@
 import json
 import uuid
 from collections.abc import Callable, Coroutine
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
@@ -34,7 +34,7 @@ from shared.contracts.page import Page
 from shared.kit import idempotency
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import Unprocessable
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, TransactionalRoute
 
 
@@ -107,7 +107,7 @@ async def follow_suggestion(
 async def list_suggestions(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     status: SuggestionStatus | None = None,
     category: SuggestionCategory | None = None,
 ) -> Page[SuggestionRead]:
@@ -198,7 +198,7 @@ def _case_routes(kind: Literal["complaint", "dispute"], plural: str) -> None:
     async def list_cases(
         session: SessionDep,
         viewer: ViewerDep,
-        params: PageParamsDep,
+        params: Annotated[PageParams, sorted_by("created_at")],
         status: CaseStatus | None = None,
         confidential: bool | None = None,
     ) -> Page[CaseRead]:
@@ -287,7 +287,7 @@ async def schedule_forum(
 
 @router.get("/forum-sessions", response_model=Page[ForumSessionRead], summary="List sessions")
 async def list_forums(
-    session: SessionDep, viewer: ViewerDep, params: PageParamsDep
+    session: SessionDep, viewer: ViewerDep, params: Annotated[PageParams, sorted_by("held_on")]
 ) -> Page[ForumSessionRead]:
     """Every staff forum session (anyone signed in)."""
     return await paginate(

@@ -47,7 +47,7 @@ from services.hr.schemas_development import (
 )
 from shared.contracts.page import Page
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/hr", tags=["hr: training"])
@@ -83,7 +83,7 @@ async def create_training_plan(
 
 @router.get("/training-plans", response_model=Page[TrainingPlanRead], summary="List plans")
 async def list_training_plans(
-    session: SessionDep, viewer: ViewerDep, params: PageParamsDep
+    session: SessionDep, viewer: ViewerDep, params: Annotated[PageParams, sorted_by("year")]
 ) -> Page[TrainingPlanRead]:
     """Every year's plan (plans name positions, not people)."""
     return await paginate(
@@ -155,7 +155,7 @@ async def create_course(
 async def list_courses(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("code", "created_at")],
     kind: CourseKind | None = None,
     self_service: bool | None = None,
 ) -> Page[CourseRead]:
@@ -232,7 +232,7 @@ async def schedule_session(
 async def list_sessions(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("starts_on")],
     course_id: uuid.UUID | None = None,
 ) -> Page[CourseSessionRead]:
     """Sessions, soonest first (anyone signed in)."""
@@ -318,7 +318,7 @@ async def enrol(
 async def list_enrolments(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     session_id: uuid.UUID | None = None,
     course_id: uuid.UUID | None = None,
     employee_id: EmployeeFilter = None,
@@ -492,7 +492,7 @@ async def create_development_plan(
 async def list_development_plans(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("year", "created_at")],
     employee_id: EmployeeFilter = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> Page[DevelopmentPlanRead]:
@@ -575,7 +575,7 @@ async def propose_career_move(
 async def list_career_moves(
     session: SessionDep,
     viewer: ViewerDep,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at", "effective_date")],
     employee_id: EmployeeFilter = None,
     status: MoveStatus | None = None,
 ) -> Page[CareerMoveRead]:

@@ -57,7 +57,7 @@ from shared.contracts.principal import Principal
 from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import not_found
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/logistics", tags=["logistics: facilities"])
@@ -83,7 +83,7 @@ async def create_space(
 async def list_spaces(
     session: SessionDep,
     _principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("room", "created_at")],
     building: Annotated[str | None, Query(max_length=100)] = None,
     kind: SpaceKind | None = None,
     active: bool | None = None,
@@ -195,7 +195,7 @@ async def create_facility(
 async def list_facilities(
     session: SessionDep,
     _principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("asset_tag", "created_at")],
     today: Today,
     space_id: uuid.UUID | None = None,
     category: FacilityCategory | None = None,
@@ -293,7 +293,7 @@ async def create_schedule(
 async def list_schedules(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     facility_id: uuid.UUID | None = None,
     space_id: uuid.UUID | None = None,
     active: bool | None = None,
@@ -400,7 +400,7 @@ async def create_work_order(
 async def list_work_orders(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("due_on", "created_at")],
     status: WorkOrderStatus | None = None,
     facility_id: uuid.UUID | None = None,
     schedule_id: uuid.UUID | None = None,
@@ -530,7 +530,7 @@ async def file_repair_request(
 async def list_repair_requests(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     status: RepairStatus | None = None,
     urgency: Urgency | None = None,
     facility_id: uuid.UUID | None = None,

@@ -27,7 +27,7 @@ from shared.kit.auth import CurrentPrincipal
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import not_found
 from shared.kit.outbox import record_event
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 from shared.kit.service_client import ServiceClient
 
@@ -60,7 +60,7 @@ Client = Annotated[ServiceClient, Depends(_client)]
 async def list_standards(
     session: SessionDep,
     _principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("effective_from", "created_at")],
     grade: Annotated[str | None, Query(max_length=20)] = None,
     city_tier: CityTier | None = None,
     on: Annotated[
@@ -235,7 +235,7 @@ async def create_travel_request(
 async def list_travel_requests(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("start_date", "created_at")],
     status: RequestStatus | None = None,
     employee_id: uuid.UUID | None = None,
 ) -> Page[TravelRequestRead]:
@@ -355,7 +355,7 @@ async def create_reimbursement(
 async def list_reimbursements(
     session: SessionDep,
     principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at")],
     status: ReimbursementStatus | None = None,
     travel_request_id: uuid.UUID | None = None,
 ) -> Page[ReimbursementRead]:

@@ -7,7 +7,7 @@ from fastapi import Query, Request, Response
 from sqlalchemy import select
 
 from services.org.api.deps import Reader
-from services.org.api.employees import employee_page
+from services.org.api.employees import EmployeePageParams, employee_page
 from services.org.db.models import Department, Employee
 from services.org.domain import access, org_chart
 from services.org.domain import departments as department_rules
@@ -23,7 +23,7 @@ from services.org.schemas import (
 )
 from shared.contracts.page import Page
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, service_router
 
 router = service_router(prefix="/api/v1/org", tags=["org: departments"])
@@ -47,7 +47,7 @@ async def create_department(
 async def list_departments(
     session: SessionDep,
     _reader: Reader,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("code", "name", "created_at")],
     status: DepartmentStatus | None = None,
     parent_id: uuid.UUID | None = None,
     code: Annotated[
@@ -128,7 +128,7 @@ async def list_members(
     department_id: uuid.UUID,
     session: SessionDep,
     principal: Reader,
-    params: PageParamsDep,
+    params: EmployeePageParams,
     include_subtree: bool = False,
     include_left: bool = False,
 ) -> Response:

@@ -25,7 +25,7 @@ from shared.contracts.page import Page
 from shared.contracts.principal import Principal
 from shared.kit.concurrency import check_if_match, set_etag
 from shared.kit.errors import Forbidden
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, service_router
 
 router = service_router(prefix="/api/v1/org", tags=["org: documents"])
@@ -46,7 +46,7 @@ async def create_document(
 async def list_documents(
     session: SessionDep,
     principal: Reader,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("created_at", "title")],
     status: DocumentStatus | None = None,
     category: DocumentCategory | None = None,
     owner_department_id: uuid.UUID | None = None,

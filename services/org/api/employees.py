@@ -30,7 +30,7 @@ from shared.contracts.principal import Principal
 from shared.kit import audit
 from shared.kit.concurrency import check_if_match, etag
 from shared.kit.errors import Forbidden, NotFound
-from shared.kit.pagination import PageParams, PageParamsDep, page_response, paginate
+from shared.kit.pagination import PageParams, page_response, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
 router = service_router(prefix="/api/v1/org", tags=["org: employees"])
@@ -42,6 +42,7 @@ SORTABLE = {
     "hire_date": Employee.hire_date,
     "created_at": Employee.created_at,
 }
+EmployeePageParams = Annotated[PageParams, sorted_by(*SORTABLE)]
 
 
 def employee_json(employee: Employee, principal: Principal) -> dict[str, Any]:
@@ -118,7 +119,7 @@ async def create_employee(
 async def list_employees(
     session: SessionDep,
     principal: Reader,
-    params: PageParamsDep,
+    params: EmployeePageParams,
     department_id: uuid.UUID | None = None,
     include_subtree: Annotated[
         bool, Query(description="With department_id: include sub-departments.")

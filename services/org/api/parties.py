@@ -20,7 +20,7 @@ from services.org.schemas import (
 )
 from shared.contracts.page import Page
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, service_router
 
 router = service_router(prefix="/api/v1/org", tags=["org: parties"])
@@ -43,7 +43,7 @@ async def create_party(
 async def list_parties(
     session: SessionDep,
     _reader: Reader,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("name", "created_at")],
     kind: PartyKind | None = None,
     tier: Annotated[str | None, Query(max_length=20)] = None,
     owner_employee_id: uuid.UUID | None = None,
@@ -105,7 +105,10 @@ async def update_party(
     summary="List a party's contacts",
 )
 async def list_contacts(
-    party_id: uuid.UUID, session: SessionDep, _reader: Reader, params: PageParamsDep
+    party_id: uuid.UUID,
+    session: SessionDep,
+    _reader: Reader,
+    params: Annotated[PageParams, sorted_by("name")],
 ) -> Page[ContactRead]:
     """The people at the party."""
     await party_rules.get(session, party_id)

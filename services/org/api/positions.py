@@ -1,6 +1,7 @@
 """``/api/v1/org/positions``: job titles and grades in departments (HR writes)."""
 
 import uuid
+from typing import Annotated
 
 from fastapi import Request, Response
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from services.org.domain import positions as position_rules
 from services.org.schemas import PositionCreate, PositionRead, PositionUpdate
 from shared.contracts.page import Page
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, service_router
 
 router = service_router(prefix="/api/v1/org", tags=["org: positions"])
@@ -36,7 +37,7 @@ async def create_position(
 async def list_positions(
     session: SessionDep,
     _reader: Reader,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("title", "grade")],
     department_id: uuid.UUID | None = None,
 ) -> Page[PositionRead]:
     """Positions, by title unless sorted otherwise."""

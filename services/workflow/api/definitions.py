@@ -12,7 +12,7 @@ from shared.contracts.page import Page
 from shared.contracts.principal import Principal
 from shared.kit.auth import CurrentPrincipal, require_roles
 from shared.kit.errors import not_found
-from shared.kit.pagination import PageParamsDep, paginate
+from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, service_router
 
 router = service_router(prefix="/api/v1/workflow", tags=["workflow: definitions"])
@@ -35,7 +35,7 @@ async def create_definition(
 async def list_definitions(
     session: SessionDep,
     _principal: CurrentPrincipal,
-    params: PageParamsDep,
+    params: Annotated[PageParams, sorted_by("key", "created_at")],
     user_startable: bool | None = None,
     all_revisions: bool = False,
 ) -> Page[DefinitionRead]:
