@@ -65,6 +65,21 @@ async def test_my_own_employee_record(org: OrgService) -> None:
     assert_problem(unlinked, 404, "no_employee")
 
 
+async def test_my_own_record_is_read_only_here_and_says_so(org: OrgService) -> None:
+    """``/employees/me`` answers GET only: a PATCH is 405 naming GET, not an id that fails
+    to parse (the id routes take a UUID, so ``me`` is never read as one)."""
+    me = await org.hire("赵六")
+
+    patched = await org.client.patch(
+        f"{API}/employees/me", json={"name": "赵七"}, headers=org.admin()
+    )
+    by_id = await org.client.get(f"{API}/employees/{me['id']}", headers=org.employee(me["id"]))
+
+    assert_problem(patched, 405)
+    assert patched.headers["allow"] == "GET"
+    assert by_id.status_code == 200, by_id.text
+
+
 async def _names(org: OrgService, **params: str) -> list[str]:
     response = await org.client.get(f"{API}/employees", params=params, headers=org.employee())
     assert response.status_code == 200, response.text

@@ -154,13 +154,17 @@ async def read_my_employee(session: SessionDep, principal: Reader) -> Response:
     return _read_answer(await employee_rules.read(session, principal.employee_id), principal)
 
 
-@router.get("/employees/{employee_id}", response_model=EmployeeRead, summary="Read an employee")
+@router.get(
+    "/employees/{employee_id:uuid}", response_model=EmployeeRead, summary="Read an employee"
+)
 async def read_employee(employee_id: uuid.UUID, session: SessionDep, principal: Reader) -> Response:
     """One employee; ID number and birth date only for HR, admins, auditors and the employee."""
     return _read_answer(await employee_rules.read(session, employee_id), principal)
 
 
-@router.patch("/employees/{employee_id}", response_model=EmployeeRead, summary="Change an employee")
+@router.patch(
+    "/employees/{employee_id:uuid}", response_model=EmployeeRead, summary="Change an employee"
+)
 async def update_employee(
     employee_id: uuid.UUID,
     payload: EmployeeUpdate,
