@@ -15,8 +15,8 @@ RULES = Path(__file__).resolve().parents[1] / "tools" / "clients" / "business_ru
 def answered_codes() -> dict[str, int]:
     """Every problem code a service answers, with its status."""
     answered: dict[str, int] = {}
-    for name in SERVICE_NAMES:
-        codes = importlib.import_module(f"services.{name}.problems").CODES
+    for module in ["gateway.problems", *(f"services.{name}.problems" for name in SERVICE_NAMES)]:
+        codes = importlib.import_module(module).CODES
         answered.update({code: problem.status for code, problem in codes.items()})
     return answered
 

@@ -3,7 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 CENT = Decimal("0.01")
 
@@ -33,3 +33,26 @@ Money = Annotated[
     PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["12500.00"]}),
 ]
+
+# The same amounts bounded below, with the bound in the document too (the pattern is the rule:
+# a JSON Schema minimum does not apply to a string).
+NON_NEGATIVE_PATTERN = r"^\d+\.\d{2}$"
+POSITIVE_PATTERN = r"^(\d*[1-9]\d*\.\d{2}|\d+\.(0[1-9]|[1-9]\d))$"
+
+NonNegativeMoney = Annotated[
+    Decimal,
+    BeforeValidator(money),
+    Field(ge=Decimal("0")),
+    PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": NON_NEGATIVE_PATTERN, "examples": ["12500.00"]}),
+]
+"""An amount of zero or more."""
+
+PositiveMoney = Annotated[
+    Decimal,
+    BeforeValidator(money),
+    Field(gt=Decimal("0")),
+    PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": POSITIVE_PATTERN, "examples": ["12500.00"]}),
+]
+"""An amount above zero."""

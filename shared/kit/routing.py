@@ -21,6 +21,7 @@ from pydantic import (
     NaiveDatetime,
     PastDate,
     PastDatetime,
+    TypeAdapter,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response, StreamingResponse
@@ -187,7 +188,133 @@ def _find_nul(value: Any, loc: list[str | int]) -> list[str | int] | None:
     return None
 
 
-async def check_input(request: Request, rules: InputRules) -> None:
+# A body's value of a JSON type other than its schema's, which pydantic's lax mode would still
+# read: ``0`` or ``"yes"`` for a boolean, ``"5"`` or ``5.0`` for an integer, a number (a Unix
+# time) or another spelling for a date or a date-time. The document says what each field is;
+# a body is held to it (issue 11: schema-invalid input is refused, not coerced).
+_BODY_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_BODY_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+    r"([Zz]|[+-][0-9]{2}:?[0-9]{2})?"
+)
+_JSON_TYPES: dict[str, Callable[[Any], bool]] = {
+    "null": lambda v: v is None,
+    "boolean": lambda v: isinstance(v, bool),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "string": lambda v: isinstance(v, str),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+}
+
+
+class BodyShape:
+    """The JSON types a route's body must have where pydantic would coerce (booleans, integers,
+    dates and date-times), worked out from its JSON Schema on the route's first request."""
+
+    def __init__(self, annotation: Any) -> None:
+        schema = TypeAdapter(annotation).json_schema(mode="validation")
+        self.defs: dict[str, Any] = schema.pop("$defs", {})
+        self.root = schema
+
+    def _resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in schema:
+            schema = self.defs.get(schema["$ref"].rsplit("/", 1)[-1], {})
+        return schema
+
+    def _fits_type(self, value: Any, schema: dict[str, Any]) -> bool:
+        kind = self._resolve(schema).get("type")
+        return not isinstance(kind, str) or _JSON_TYPES.get(kind, lambda _: True)(value)
+
+    def issue(self, value: Any, schema: dict[str, Any], loc: list[str | int]) -> str | None:
+        """Where ``value`` breaks a typed leaf of ``schema``: a wanted-type message, or None."""
+        schema = self._resolve(schema)
+        branches = schema.get("anyOf") or schema.get("oneOf")
+        if branches:
+            candidates = [b for b in branches if self._fits_type(value, b)]
+            if not candidates:
+                kinds = {self._resolve(b).get("type") for b in branches}
+                if kinds & {"boolean", "integer"} or any(
+                    self._resolve(b).get("format") in ("date", "date-time") for b in branches
+                ):
+                    return "a value of the type the document gives"
+                return None
+            found = None
+            for branch in candidates:
+                found = self.issue(value, branch, loc)
+                if found is None:
+                    return None
+            return found
+        kind = schema.get("type")
+        if kind == "boolean" and not isinstance(value, bool):
+            return "a JSON boolean (true or false)"
+        if kind == "integer" and not _JSON_TYPES["integer"](value):
+            return "a JSON integer"
+        if kind == "string" and schema.get("format") in ("date", "date-time"):
+            if schema["format"] == "date":
+                if not (isinstance(value, str) and _BODY_DATE.fullmatch(value)):
+                    return "a date written YYYY-MM-DD"
+            elif not (isinstance(value, str) and _BODY_DATETIME.fullmatch(value)):
+                return "an RFC 3339 date-time (2026-11-25T08:00:00Z)"
+        if kind == "object" and isinstance(value, dict):
+            properties = schema.get("properties", {})
+            extra = schema.get("additionalProperties")
+            for key, item in value.items():
+                sub = properties.get(key, extra if isinstance(extra, dict) else None)
+                if sub is not None:
+                    found = self.issue(item, sub, [*loc, key])
+                    if found is not None:
+                        return found
+        if kind == "array" and isinstance(value, list) and isinstance(schema.get("items"), dict):
+            for index, item in enumerate(value):
+                found = self.issue(item, schema["items"], [*loc, index])
+                if found is not None:
+                    return found
+        return None
+
+    def check(self, body: Any) -> None:
+        """422 ``validation_error`` naming the first field whose JSON type is not the schema's."""
+        where: list[list[str | int]] = []
+        found = self._check(body, self.root, ["body"], where)
+        if found is not None:
+            loc = where[0]
+            raise Unprocessable(
+                f"{'.'.join(str(part) for part in loc[1:]) or 'the body'} must be {found}",
+                code="validation_error",
+                errors=[ValidationIssue(loc=loc, msg=f"Input should be {found}", type="json_type")],
+            )
+
+    def _check(
+        self, value: Any, schema: dict[str, Any], loc: list[str | int], where: list[list[str | int]]
+    ) -> str | None:
+        """``issue`` that also reports the location of what it found."""
+        schema = self._resolve(schema)
+        kind = schema.get("type")
+        if kind == "object" and isinstance(value, dict) and not schema.get("anyOf"):
+            properties = schema.get("properties", {})
+            extra = schema.get("additionalProperties")
+            for key, item in value.items():
+                sub = properties.get(key, extra if isinstance(extra, dict) else None)
+                if sub is not None:
+                    found = self._check(item, sub, [*loc, key], where)
+                    if found is not None:
+                        return found
+            return None
+        if kind == "array" and isinstance(value, list) and isinstance(schema.get("items"), dict):
+            for index, item in enumerate(value):
+                found = self._check(item, schema["items"], [*loc, index], where)
+                if found is not None:
+                    return found
+            return None
+        found = self.issue(value, schema, loc)
+        if found is not None:
+            where.append(loc)
+        return found
+
+
+async def check_input(
+    request: Request, rules: InputRules, body_shape: Callable[[], BodyShape | None] | None = None
+) -> None:
     """Refuse, with 422, what no endpoint should see: NUL characters anywhere (path, query,
     JSON or form body), query parameters the operation does not declare, integers past
     64 bits, and dates or datetimes written other than ISO 8601 / RFC 3339 (``?date=0``).
@@ -239,6 +366,13 @@ async def check_input(request: Request, rules: InputRules) -> None:
                 found = _find_nul(parsed, ["body"])
                 if found is not None:
                     raise _nul_issue(found)
+            shape = body_shape() if body_shape is not None and body else None
+            if shape is not None:
+                try:
+                    parsed = await request.json()  # kept: FastAPI reads this very parse
+                except ValueError:
+                    return  # FastAPI answers 400 malformed_request
+                shape.check(parsed)
         elif content_type.startswith("application/x-www-form-urlencoded"):
             body = await request.body()
             if b"%00" in body or b"\x00" in body:
@@ -285,9 +419,17 @@ class TransactionalRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         endpoint_handler = super().get_route_handler()
         rules = input_rules(self.dependant)
+        body_annotation = self.body_field.field_info.annotation if self.body_field else None
+        shapes: list[BodyShape | None] = []
+
+        def body_shape() -> BodyShape | None:
+            """The body's shape, worked out on the first request that sends one."""
+            if not shapes:
+                shapes.append(BodyShape(body_annotation) if body_annotation is not None else None)
+            return shapes[0]
 
         async def handler(request: Request) -> Response:
-            await check_input(request, rules)
+            await check_input(request, rules, body_shape)
             runtime = runtime_of(request)
             owned: idempotency.Claim | None = None
             key = request.headers.get(idempotency.HEADER)

@@ -17,7 +17,7 @@ from typing import Annotated
 import httpx
 import pytest
 from fastapi import Form, Query
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 from sqlalchemy import select
 
 from shared.kit.app import create_service_app
@@ -80,6 +80,30 @@ async def calendar(
 ) -> dict[str, str | None]:
     """Dates and datetimes in a query, as every service declares them."""
     return {"on": on and on.isoformat(), "days": str(days), "from": at and at.isoformat()}
+
+
+class Booking(BaseModel):
+    """A body with the kinds of fields pydantic's lax mode would coerce."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    all_day: bool = False
+    seats: int = 1
+    on: date
+    until: date | None = None
+    at: AwareDatetime | None = None
+    tags: list[int] = []
+    nested: list["BookingPart"] = []
+
+
+class BookingPart(BaseModel):
+    confirmed: bool
+
+
+@probes.post("/bookings")
+async def echo_booking(booking: Booking, _p: CurrentPrincipal) -> dict[str, object]:
+    """Echoes what it read."""
+    return booking.model_dump(mode="json")
 
 
 @asynccontextmanager
@@ -282,6 +306,58 @@ async def test_iso_dates_and_rfc_3339_datetimes_are_read(svc: NotesService) -> N
         "/api/v1/notes/calendar", params={"on": "2026-02-30"}, headers=svc.employee()
     )
     assert_problem(not_a_day, 422, "validation_error")
+
+
+# ---- bodies held to their JSON types ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "loc"),
+    [
+        ({"all_day": 0}, ["body", "all_day"]),  # lax mode read 0 as false
+        ({"all_day": "yes"}, ["body", "all_day"]),
+        ({"seats": "5"}, ["body", "seats"]),
+        ({"seats": 5.0}, ["body", "seats"]),
+        ({"seats": True}, ["body", "seats"]),
+        ({"on": 0}, ["body", "on"]),  # lax mode read 0 as 1970-01-01
+        ({"on": "1764547200"}, ["body", "on"]),
+        ({"until": 0}, ["body", "until"]),
+        ({"at": 1764547200}, ["body", "at"]),
+        ({"tags": [1, "2"]}, ["body", "tags", 1]),
+        (
+            {"nested": [{"confirmed": True}, {"confirmed": 1}]},
+            ["body", "nested", 1, "confirmed"],
+        ),
+    ],
+)
+async def test_a_body_field_of_another_json_type_is_refused_not_coerced(
+    svc: NotesService, field: dict[str, object], loc: list[object]
+) -> None:
+    body = {"on": "2026-01-05", **field}
+    response = await svc.client.post("/api/v1/notes/bookings", json=body, headers=svc.employee())
+
+    problem = assert_problem(response, 422, "validation_error")
+    assert problem["errors"][0]["loc"] == loc
+
+
+async def test_a_body_of_the_documented_types_is_read(svc: NotesService) -> None:
+    response = await svc.client.post(
+        "/api/v1/notes/bookings",
+        json={
+            "all_day": True,
+            "seats": 3,
+            "on": "2026-01-05",
+            "until": None,
+            "at": "2026-01-05T08:00:00+08:00",
+            "tags": [1, 2],
+            "nested": [{"confirmed": False}],
+        },
+        headers=svc.employee(),
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["at"] == "2026-01-05T08:00:00+08:00"
+    assert response.json()["nested"] == [{"confirmed": False}]
 
 
 # ---- cursors bound to their filters -------------------------------------------------------

@@ -12,8 +12,10 @@ Two things a JSON Schema cannot say, and schemathesis therefore cannot know:
    schema-valid request refused is a failure, except when the server names, with its problem
    code, one of the rules below. Each is a rule no JSON Schema can state: it depends on the
    data held (a reference, a balance, a version), on the time, or compares two fields. A
-   refusal for anything else (``validation_error``, ``invalid_sort``, ``unknown_parameter``…)
-   still fails the run: the document must state it.
+   refusal for anything else (``invalid_sort``, ``unknown_parameter``, a ``validation_error``
+   for a bound, a type, an enum or a length…) still fails the run: the document must state it.
+   A ``validation_error`` every error of which is a ``value_error`` — raised by a service's own
+   validator (a checksum, one key per item, two fields that go together) — is forgiven too.
 """
 
 import json
@@ -52,11 +54,29 @@ def problem_code(response: Any) -> str | None:
     return code if isinstance(code, str) else None
 
 
+def own_rule(response: Any) -> bool:
+    """A 422 ``validation_error`` every one of whose errors a service's own validator raised
+    (``value_error``: a checksum, one key per item, two fields that go together), not one of
+    the schema's keywords (a bound, a type, an enum, a length: those the document states)."""
+    try:
+        body = json.loads(response.content or b"{}")
+    except (ValueError, TypeError):
+        return False
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return (
+        body.get("code") == "validation_error"
+        and isinstance(errors, list)
+        and bool(errors)
+        and all(isinstance(e, dict) and e.get("type") == "value_error" for e in errors)
+    )
+
+
 @schemathesis.hook
 def filter_failure(ctx: Any, failure: Any, case: Any, response: Any) -> bool:
-    """Keep every failure but a schema-valid request refused for a named business rule."""
+    """Keep every failure but a schema-valid request refused for a named business rule or by
+    a service's own validator."""
     if getattr(failure, "code", None) != "ST202":
         return True
     if response.status_code not in (400, 412, 422):
         return True
-    return problem_code(response) not in BUSINESS_RULES
+    return problem_code(response) not in BUSINESS_RULES and not own_rule(response)

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-from shared.contracts.money import Money
+from shared.contracts.money import Money, NonNegativeMoney
 
 BudgetStatus = Literal["draft", "submitted", "approved", "rejected", "approval_refused"]
 RevisionStatus = Literal["pending", "approved", "rejected", "withdrawn", "approval_refused"]
@@ -53,7 +53,7 @@ class BudgetLineIn(BaseModel):
 
     account_code: str = AccountCode
     month: int = Month
-    amount: Money = Field(description="Not negative.", ge=Decimal("0"))
+    amount: NonNegativeMoney = Field(description="Not negative.")
 
 
 class BudgetLineRead(BaseModel):
@@ -110,7 +110,7 @@ class AdjustmentCreate(BaseModel):
 
     account_code: str = AccountCode
     month: int = Month
-    amount: Money = Field(ge=Decimal("0"), description="The line's new amount (0 takes it out).")
+    amount: NonNegativeMoney = Field(description="The line's new amount (0 takes it out).")
     reason: str = Field(min_length=1, max_length=2000)
 
 

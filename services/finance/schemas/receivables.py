@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
 
-from shared.contracts.money import Money
+from shared.contracts.money import Money, PositiveMoney
 
 InvoiceKind = Literal["receivable", "payable"]
 InvoiceStatus = Literal["draft", "open", "partly_paid", "paid", "cancelled"]
@@ -18,7 +18,7 @@ Granularity = Literal["week", "month"]
 VatRate = Literal["0", "0.01", "0.03", "0.05", "0.06", "0.09", "0.13"]
 
 MAX_AMOUNT = Decimal("99999999999.99")
-Amount = Annotated[Money, Field(gt=0, le=MAX_AMOUNT)]
+Amount = Annotated[PositiveMoney, Field(le=MAX_AMOUNT)]
 """A positive amount a client sends: up to 99,999,999,999.99, so sums of 100 lines with
 their VAT still fit the ledger's columns."""
 

@@ -2,13 +2,12 @@
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from services.finance.schemas.budgets import examples, read_examples
-from shared.contracts.money import Money
+from shared.contracts.money import Money, PositiveMoney
 
 ClaimStatus = Literal[
     "submitted", "approved", "over_budget", "rejected", "withdrawn", "approval_refused", "paid"
@@ -99,7 +98,7 @@ class ClaimLineIn(BaseModel):
     )
 
     category: str = Field(min_length=1, max_length=32)
-    amount: Money = Field(gt=Decimal("0"))
+    amount: PositiveMoney
     expense_date: date
     description: str = Field(min_length=1, max_length=2000)
     receipt_ref: str | None = Field(default=None, max_length=500)
@@ -250,7 +249,7 @@ class RequestCreate(BaseModel):
         default=None, description="The department charged; the requester's own by default."
     )
     account_code: str = AccountCode
-    amount: Money = Field(gt=Decimal("0"))
+    amount: PositiveMoney
     purpose: str = Field(min_length=1, max_length=2000)
     expected_date: date
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from services.finance.db.tax import FilingFrequency, FilingKind, Tax, TaxpayerKind
 from services.finance.domain.tax_calendar import FilingStatus
-from shared.contracts.money import Money
+from shared.contracts.money import Money, NonNegativeMoney
 
 
 def _rate(value: Any) -> Decimal:
@@ -36,7 +36,6 @@ Rate = Annotated[
     ),
 ]
 """A rate as a decimal string between 0 and 1 with at most four places (``"0.13"`` is 13%)."""
-NonNegativeMoney = Annotated[Money, Field(ge=0)]
 
 
 def _iso_date(value: Any) -> Any:

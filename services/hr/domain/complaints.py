@@ -16,6 +16,7 @@ from services.hr.db.development import ForumSession, RelationsCase
 from services.hr.db.models import Employee
 from services.hr.domain.people_access import Viewer
 from shared.contracts import hr_development_events as ev
+from shared.contracts.problem import ValidationIssue
 from shared.kit.db import utcnow
 from shared.kit.errors import Conflict, Forbidden, Unprocessable, not_found
 from shared.kit.outbox import record_event
@@ -95,7 +96,17 @@ async def open_case(
         if fields.get("handler_id") or fields.get("handler_ids"):
             raise Forbidden("HR names a case's handlers", code="hr_only")
     if kind == "complaint" and fields.get("forum"):
-        raise Unprocessable("only a dispute goes to a forum", code="validation_error")
+        raise Unprocessable(
+            "only a dispute goes to a forum",
+            code="validation_error",
+            errors=[
+                ValidationIssue(
+                    loc=["body", "forum"],
+                    msg="Value error, only a dispute goes to a forum",
+                    type="value_error",
+                )
+            ],
+        )
     await _known(session, fields.get("employee_id"))
     await _known(session, fields.get("handler_id"))
     for handler in fields.get("handler_ids") or []:

@@ -15,6 +15,7 @@ from services.logistics.domain.meeting_access import reads_all
 from services.logistics.domain.vehicle_rules import check_odometer
 from shared.contracts.logistics_meeting_events import TripCompleted, TripEvent, TripStarted
 from shared.contracts.principal import Principal
+from shared.contracts.problem import ValidationIssue
 from shared.kit.errors import Conflict, Unprocessable, not_found
 from shared.kit.outbox import record_event
 
@@ -75,7 +76,17 @@ async def start(
             raise Conflict("the trip of this request has started", code="trip_open")
         vehicle_id, driver_employee_id = dispatch.vehicle_id, dispatch.driver_employee_id
     if vehicle_id is None:
-        raise Unprocessable("name a dispatched request or a vehicle", code="validation_error")
+        raise Unprocessable(
+            "name a dispatched request or a vehicle",
+            code="validation_error",
+            errors=[
+                ValidationIssue(
+                    loc=["body"],
+                    msg="Value error, name a dispatched request or a vehicle",
+                    type="value_error",
+                )
+            ],
+        )
     vehicle = await vehicles.get(
         session, vehicle_id, lock=session.bind.dialect.name == "postgresql"
     )

@@ -16,6 +16,7 @@ from services.workflow.domain import definitions as definition_rules
 from services.workflow.domain import engine
 from services.workflow.schemas import InstanceStart
 from shared.contracts.principal import Principal
+from shared.contracts.problem import ValidationIssue
 from shared.kit.db import touch
 from shared.kit.errors import Forbidden, Unprocessable, not_found
 
@@ -118,7 +119,15 @@ async def start(ctx: engine.Context, payload: InstanceStart) -> Instance:
             principal.employee_id,
         ):
             raise Unprocessable(
-                "people start requests for themselves, without a subject", code="validation_error"
+                "people start requests for themselves, without a subject",
+                code="validation_error",
+                errors=[
+                    ValidationIssue(
+                        loc=["body"],
+                        msg="Value error, people start requests for themselves, without a subject",
+                        type="value_error",
+                    )
+                ],
             )
         if principal.employee_id is None:
             raise Unprocessable("this account is not linked to an employee", code="no_employee")
