@@ -1,11 +1,21 @@
 """Money on the wire: exact decimal strings with two places, never floats."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from shared.contracts.money import Money, money
+from shared.contracts.money import (
+    NON_NEGATIVE_PATTERN,
+    POSITIVE_PATTERN,
+    Money,
+    NonNegativeMoney,
+    PositiveMoney,
+    money,
+)
 from tests.kit.conftest import NOTES, NotesService
 from tests.problems import assert_problem
 
@@ -92,3 +102,31 @@ async def test_api_refuses_an_absurdly_large_amount_as_invalid(
     )
 
     assert_problem(response, 422, "validation_error")
+
+
+@given(
+    st.decimals(min_value=-100, max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
+)
+def test_money_bounded_below_is_what_its_pattern_says(amount: Decimal) -> None:
+    """The document's pattern for PositiveMoney / NonNegativeMoney admits exactly the amounts
+    the parser takes (a JSON Schema minimum would not apply to a string)."""
+    written = f"{amount:.2f}"
+    for kind, pattern, holds in (
+        (PositiveMoney, POSITIVE_PATTERN, amount > 0),
+        (NonNegativeMoney, NON_NEGATIVE_PATTERN, amount >= 0),
+    ):
+        assert bool(re.fullmatch(pattern, written)) is holds, (kind, written)
+        adapter: TypeAdapter[Decimal] = TypeAdapter(kind)
+        if holds:
+            assert adapter.validate_python(written) == amount
+        else:
+            with pytest.raises(ValidationError):
+                adapter.validate_python(written)
+        assert adapter.json_schema()["pattern"] == pattern
+
+
+def test_zero_is_not_a_positive_amount_but_a_cent_is() -> None:
+    adapter: TypeAdapter[Decimal] = TypeAdapter(PositiveMoney)
+    with pytest.raises(ValidationError):
+        adapter.validate_python("0.00")
+    assert adapter.validate_python("0.01") == Decimal("0.01")
