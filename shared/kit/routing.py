@@ -189,8 +189,9 @@ def _find_nul(value: Any, loc: list[str | int]) -> list[str | int] | None:
 
 
 # A body's value of a JSON type other than its schema's, which pydantic's lax mode would still
-# read: ``0`` or ``"yes"`` for a boolean, ``"5"`` or ``5.0`` for an integer, a number (a Unix
-# time) or another spelling for a date or a date-time. The document says what each field is;
+# read: ``0`` or ``"yes"`` for a boolean, ``"5"`` or ``5.5`` for an integer, a number for a
+# string (money is ``"12500.00"``, not ``12500``), a number (a Unix time) or another spelling
+# for a date or a date-time. The document says what each field is;
 # a body is held to it (issue 11: schema-invalid input is refused, not coerced).
 _BODY_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BODY_DATETIME = re.compile(
@@ -200,7 +201,12 @@ _BODY_DATETIME = re.compile(
 _JSON_TYPES: dict[str, Callable[[Any], bool]] = {
     "null": lambda v: v is None,
     "boolean": lambda v: isinstance(v, bool),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    # JSON Schema's integer is any number without a fraction: 5.0 is one, as schemathesis
+    # (and JSON) would have it; pydantic reads it as 5.
+    "integer": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool))
+        or (isinstance(v, float) and v.is_integer())
+    ),
     "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
     "string": lambda v: isinstance(v, str),
     "object": lambda v: isinstance(v, dict),
@@ -250,6 +256,9 @@ class BodyShape:
             return "a JSON boolean (true or false)"
         if kind == "integer" and not _JSON_TYPES["integer"](value):
             return "a JSON integer"
+        if kind == "string" and not isinstance(value, str):
+            # Money and decimals are strings on the wire: 12500 is not "12500.00".
+            return "a JSON string"
         if kind == "string" and schema.get("format") in ("date", "date-time"):
             if schema["format"] == "date":
                 if not (isinstance(value, str) and _BODY_DATE.fullmatch(value)):
