@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
-from shared.contracts.money import Money
+from shared.contracts.money import Money, NonNegativeMoney, PositiveMoney
 
 PlanStatus = Literal["pending", "approved", "rejected", "cancelled", "approval_refused", "closed"]
 PostingStatus = Literal["open", "closed"]
@@ -97,8 +97,8 @@ class PayBandRead(BaseModel):
     version: int
 
 
-BandAmount = Annotated[Money, Field(ge=0, le=10**11)]
-Salary = Annotated[Money, Field(gt=0, le=10**11)]
+BandAmount = Annotated[NonNegativeMoney, Field(le=10**11)]
+Salary = Annotated[PositiveMoney, Field(le=10**11)]
 
 
 class PayBandUpdate(BaseModel):
@@ -588,7 +588,7 @@ class OfferCreate(BaseModel):
     application_id: uuid.UUID
     position: str | None = Field(default=None, min_length=1, max_length=200)
     grade: str = Field(min_length=1, max_length=20)
-    salary: Money = Field(gt=0, le=10**11, description="Monthly, before tax.")
+    salary: Salary = Field(description="Monthly, before tax.")
     currency: Currency = "CNY"
     start_date: date
     probation_months: int = Field(default=0, ge=0, le=6)
@@ -758,7 +758,7 @@ class LabourContractCreate(BaseModel):
     end_date: date | None = None
     probation_end_date: date | None = None
     position: str = Field(min_length=1, max_length=200)
-    salary: Money = Field(gt=0, le=10**11, description="Per month, or per hour when hourly.")
+    salary: Salary = Field(description="Per month, or per hour when hourly.")
     currency: Currency = "CNY"
     pay_basis: PayBasis = "monthly"
     weekly_hours: int = Field(default=40, ge=1, le=60)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from shared.contracts.audit import AUDIT_ENTRY_EXAMPLE, AuditEntry
+from shared.contracts.omittable import omittable
 from shared.kit.db import LongText, MediumText
 
 StructureType = Literal["line_functional", "divisional", "matrix"]
@@ -347,16 +348,18 @@ class EmployeeCreate(Strict):
 class EmployeeUpdate(Strict):
     model_config = examples({"phone": "13900000000", "position_id": POSITION_ID})
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)
-    email: EmailStr | None = None
+    # Left out, a field is unchanged; these few may not be cleared (null is refused).
+
+    name: str | None = omittable(min_length=1, max_length=100)
+    email: EmailStr | None = omittable()
     phone: str | None = Field(default=None, max_length=40)
-    department_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = omittable()
     position_id: uuid.UUID | None = None
     manager_id: uuid.UUID | None = None
-    employment_type: EmploymentType | None = None
-    is_management: bool | None = None
-    status: Literal["onboarding", "active", "on_leave"] | None = None
-    hire_date: date | None = None
+    employment_type: EmploymentType | None = omittable()
+    is_management: bool | None = omittable()
+    status: Literal["onboarding", "active", "on_leave"] | None = omittable()
+    hire_date: date | None = omittable()
     work_start_date: date | None = None
     id_number: str | None = Field(default=None, max_length=32)
     birth_date: date | None = None

@@ -239,11 +239,10 @@ class BodyShape:
         if branches:
             candidates = [b for b in branches if self._fits_type(value, b)]
             if not candidates:
-                kinds = {self._resolve(b).get("type") for b in branches}
-                if kinds & {"boolean", "integer"} or any(
-                    self._resolve(b).get("format") in ("date", "date-time") for b in branches
-                ):
-                    return "a value of the type the document gives"
+                # No branch takes a value of this JSON type (0 for a string-or-null): refused,
+                # unless a branch leaves the type open.
+                if all(isinstance(self._resolve(b).get("type"), str) for b in branches):
+                    return "a value of a type the document gives"
                 return None
             found = None
             for branch in candidates:

@@ -90,6 +90,7 @@ class Booking(BaseModel):
     all_day: bool = False
     seats: int = 1
     note: str = ""
+    memo: str | None = None
     on: date
     until: date | None = None
     at: AwareDatetime | None = None
@@ -320,6 +321,7 @@ async def test_iso_dates_and_rfc_3339_datetimes_are_read(svc: NotesService) -> N
         ({"seats": "5"}, ["body", "seats"]),
         ({"seats": 5.5}, ["body", "seats"]),
         ({"note": 12500}, ["body", "note"]),
+        ({"memo": 12500}, ["body", "memo"]),  # a number for a string-or-null
         ({"seats": True}, ["body", "seats"]),
         ({"on": 0}, ["body", "on"]),  # lax mode read 0 as 1970-01-01
         ({"on": "1764547200"}, ["body", "on"]),

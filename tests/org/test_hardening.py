@@ -215,3 +215,22 @@ async def test_imported_employees_are_found_by_pinyin(org: OrgService) -> None:
 
     assert await _names(org, q="oyn") == ["欧阳娜娜"]
     assert await _names(org, q="ouyang") == ["欧阳娜娜"]
+
+
+async def test_a_field_that_cannot_be_cleared_says_so_in_the_document(org: OrgService) -> None:
+    """A change may leave out an employee's e-mail but not clear it: the document's schema
+    for it is a string (not string-or-null), and null is refused as the document says."""
+    schema = org.app.openapi()["components"]["schemas"]["EmployeeUpdate"]["properties"]
+    assert schema["email"]["type"] == "string" and "anyOf" not in schema["email"]
+    assert {"type": "null"} in schema["phone"]["anyOf"]  # a phone number may be cleared
+    hired = await org.hire("钱八")
+
+    cleared = await org.client.patch(
+        f"{API}/employees/{hired['id']}", json={"email": None}, headers=org.hr()
+    )
+    phone_cleared = await org.client.patch(
+        f"{API}/employees/{hired['id']}", json={"phone": None}, headers=org.hr()
+    )
+
+    assert_problem(cleared, 422, "validation_error")
+    assert phone_cleared.status_code == 200, phone_cleared.text
