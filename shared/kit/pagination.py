@@ -51,26 +51,36 @@ def filters_of(request: Request) -> str:
     return hashlib.blake2b(json.dumps(items).encode(), digest_size=8).hexdigest()
 
 
-def page_params(
-    request: Request,
-    limit: Annotated[
-        int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1-200).")
-    ] = DEFAULT_LIMIT,
-    cursor: Annotated[
-        str | None, Query(description="Opaque cursor from the previous page.")
-    ] = None,
-    sort: Annotated[str | None, Query(description="`field` or `-field` (descending).")] = None,
-    with_total: Annotated[bool, Query(description="Also count every matching item.")] = False,
-) -> PageParams:
-    """Read and bound the list parameters."""
-    return PageParams(
-        limit=limit,
-        cursor=cursor,
-        sort=sort,
-        with_total=with_total,
-        filters=filters_of(request),
-    )
+def _list_parameters(
+    sort_type: Any, sort_description: str, sort_fields: tuple[str, ...] | None
+) -> Callable[..., PageParams]:
+    """The dependency that reads a list's parameters, ``sort`` typed as ``sort_type``."""
 
+    def list_parameters(
+        request: Request,
+        limit: Annotated[
+            int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1-200).")
+        ] = DEFAULT_LIMIT,
+        cursor: Annotated[
+            str | None, Query(description="Opaque cursor from the previous page.")
+        ] = None,
+        sort: Annotated[sort_type | None, Query(description=sort_description)] = None,
+        with_total: Annotated[bool, Query(description="Also count every matching item.")] = False,
+    ) -> PageParams:
+        return PageParams(
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            with_total=with_total,
+            filters=filters_of(request),
+            sort_fields=sort_fields,
+        )
+
+    return list_parameters
+
+
+page_params = _list_parameters(str, "`field` or `-field` (descending).", None)
+"""Read and bound the list parameters (``sort`` any string, checked by ``paginate``)."""
 
 PageParamsDep = Annotated[PageParams, Depends(page_params)]
 
@@ -86,32 +96,11 @@ def sorted_by(*fields: str) -> Any:
     if not fields:
         raise ValueError("a sorted list names at least one field")
     choices = tuple(option for name in fields for option in (name, f"-{name}"))
-    sort_choice: Any = Literal[choices]
-
-    def sorted_page_params(
-        request: Request,
-        limit: Annotated[
-            int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1-200).")
-        ] = DEFAULT_LIMIT,
-        cursor: Annotated[
-            str | None, Query(description="Opaque cursor from the previous page.")
-        ] = None,
-        sort: Annotated[
-            sort_choice | None,
-            Query(description="A sortable field, or `-field` for descending."),
-        ] = None,
-        with_total: Annotated[bool, Query(description="Also count every matching item.")] = False,
-    ) -> PageParams:
-        return PageParams(
-            limit=limit,
-            cursor=cursor,
-            sort=sort,
-            with_total=with_total,
-            filters=filters_of(request),
-            sort_fields=tuple(fields),
+    return Depends(
+        _list_parameters(
+            Literal[choices], "A sortable field, or `-field` for descending.", tuple(fields)
         )
-
-    return Depends(sorted_page_params)
+    )
 
 
 def _encode_value(value: Any) -> Any:
