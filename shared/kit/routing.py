@@ -320,6 +320,21 @@ class BodyShape:
         return found
 
 
+_SHAPES: dict[Any, BodyShape] = {}
+
+
+def shape_of(annotation: Any) -> BodyShape:
+    """The shape of a body type, worked out once per process (every app built from the same
+    models — a test suite builds hundreds — shares it)."""
+    try:
+        return _SHAPES[annotation]
+    except KeyError:
+        shape = _SHAPES[annotation] = BodyShape(annotation)
+        return shape
+    except TypeError:  # an unhashable annotation: work it out each time
+        return BodyShape(annotation)
+
+
 async def check_input(
     request: Request, rules: InputRules, body_shape: Callable[[], BodyShape | None] | None = None
 ) -> None:
@@ -433,7 +448,7 @@ class TransactionalRoute(APIRoute):
         def body_shape() -> BodyShape | None:
             """The body's shape, worked out on the first request that sends one."""
             if not shapes:
-                shapes.append(BodyShape(body_annotation) if body_annotation is not None else None)
+                shapes.append(shape_of(body_annotation) if body_annotation is not None else None)
             return shapes[0]
 
         async def handler(request: Request) -> Response:
