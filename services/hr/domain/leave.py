@@ -378,12 +378,15 @@ async def _describe(session: AsyncSession, request: LeaveRequest) -> StartReques
     if employee is None or kind is None:
         raise ServiceUnavailable("the employee or leave type of this request is unknown to hr")
     cancellation = request.status == "cancellation_pending"
+    # The same whether the request was just computed (1) or read back (1.0): the start is
+    # asked again with one idempotency key, and workflow refuses another body under it.
+    days = f"{request.days.normalize():f}"
     return StartRequest(
         requester_employee_id=employee.id,
         title=(
-            f"撤销请假：{employee.name} {request.days} 天"
+            f"撤销请假：{employee.name} {days} 天"
             if cancellation
-            else f"{employee.name} {kind.name} {request.days} 天"
+            else f"{employee.name} {kind.name} {days} 天"
         ),
         summary=f"{request.start_date} – {request.end_date}: {request.reason}",
         data={"days": float(request.days), "leave_type": kind.code, "cancellation": cancellation},
