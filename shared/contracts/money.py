@@ -39,20 +39,20 @@ Money = Annotated[
 NON_NEGATIVE_PATTERN = r"^\d+\.\d{2}$"
 POSITIVE_PATTERN = r"^(\d*[1-9]\d*\.\d{2}|\d+\.(0[1-9]|[1-9]\d))$"
 
-NonNegativeMoney = Annotated[
-    Decimal,
-    BeforeValidator(money),
-    Field(ge=Decimal("0")),
-    PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "pattern": NON_NEGATIVE_PATTERN, "examples": ["12500.00"]}),
-]
+
+def _bounded(bound: Any, pattern: str) -> Any:
+    """Money bounded below (``Field(ge=…)`` or ``Field(gt=…)``), its pattern saying so."""
+    return Annotated[
+        Decimal,
+        BeforeValidator(money),
+        bound,
+        PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str, when_used="json"),
+        WithJsonSchema({"type": "string", "pattern": pattern, "examples": ["12500.00"]}),
+    ]
+
+
+NonNegativeMoney = _bounded(Field(ge=Decimal("0")), NON_NEGATIVE_PATTERN)
 """An amount of zero or more."""
 
-PositiveMoney = Annotated[
-    Decimal,
-    BeforeValidator(money),
-    Field(gt=Decimal("0")),
-    PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "pattern": POSITIVE_PATTERN, "examples": ["12500.00"]}),
-]
+PositiveMoney = _bounded(Field(gt=Decimal("0")), POSITIVE_PATTERN)
 """An amount above zero."""
