@@ -2,11 +2,11 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
-from shared.contracts.money import Money, NonNegativeMoney, PositiveMoney
+from shared.contracts.money import Money, money_up_to
 
 PlanStatus = Literal["pending", "approved", "rejected", "cancelled", "approval_refused", "closed"]
 PostingStatus = Literal["open", "closed"]
@@ -97,8 +97,8 @@ class PayBandRead(BaseModel):
     version: int
 
 
-BandAmount = Annotated[NonNegativeMoney, Field(le=10**11)]
-Salary = Annotated[PositiveMoney, Field(le=10**11)]
+BandAmount = money_up_to(11, above_zero=False)
+Salary = money_up_to(11, above_zero=True)
 
 
 class PayBandUpdate(BaseModel):

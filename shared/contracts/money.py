@@ -35,13 +35,14 @@ Money = Annotated[
 ]
 
 # The same amounts bounded below, with the bound in the document too (the pattern is the rule:
-# a JSON Schema minimum does not apply to a string).
+# a JSON Schema minimum does not apply to a string). Leading zeros are amounts like any other
+# ("007.50" is 7.50), so the patterns allow them.
 NON_NEGATIVE_PATTERN = r"^\d+\.\d{2}$"
-POSITIVE_PATTERN = r"^(\d*[1-9]\d*\.\d{2}|\d+\.(0[1-9]|[1-9]\d))$"
+POSITIVE_PATTERN = r"^(0*[1-9]\d*\.\d{2}|0+\.(0[1-9]|[1-9]\d))$"
 
 
 def _bounded(bound: Any, pattern: str) -> Any:
-    """Money bounded below (``Field(ge=…)`` or ``Field(gt=…)``), its pattern saying so."""
+    """Money bounded (``Field(ge=…)``, ``Field(gt=…, le=…)``), its pattern saying so."""
     return Annotated[
         Decimal,
         BeforeValidator(money),
@@ -56,3 +57,26 @@ NonNegativeMoney = _bounded(Field(ge=Decimal("0")), NON_NEGATIVE_PATTERN)
 
 PositiveMoney = _bounded(Field(gt=Decimal("0")), POSITIVE_PATTERN)
 """An amount above zero."""
+
+
+def bounded_money_pattern(digits: int, *, above_zero: bool) -> str:
+    """The pattern of an amount with at most ``digits`` digits before the point (leading zeros
+    aside), above zero or not below it."""
+    significant = rf"0*[1-9]\d{{0,{digits - 1}}}"
+    if above_zero:
+        return rf"^({significant}\.\d{{2}}|0+\.(0[1-9]|[1-9]\d))$"
+    return rf"^({significant}|0+)\.\d{{2}}$"
+
+
+def money_up_to(digits: int, *, above_zero: bool) -> Any:
+    """An amount below 10**digits (so at most 99…9.99), above zero or not below it, the pattern
+    saying both.
+
+    A ``Field(le=…)`` on ``PositiveMoney`` would refuse amounts its pattern admits: a client
+    generated from the document could send them and be told no.
+    """
+    if digits < 1:
+        raise ValueError("an amount has at least one digit before the point")
+    largest = Decimal(10**digits) - CENT
+    low = Field(gt=Decimal("0"), le=largest) if above_zero else Field(ge=Decimal("0"), le=largest)
+    return _bounded(low, bounded_money_pattern(digits, above_zero=above_zero))

@@ -15,6 +15,7 @@ from shared.contracts.money import (
     NonNegativeMoney,
     PositiveMoney,
     money,
+    money_up_to,
 )
 from tests.kit.conftest import NOTES, NotesService
 from tests.problems import assert_problem
@@ -130,3 +131,39 @@ def test_zero_is_not_a_positive_amount_but_a_cent_is() -> None:
     with pytest.raises(ValidationError):
         adapter.validate_python("0.00")
     assert adapter.validate_python("0.01") == Decimal("0.01")
+
+
+@given(
+    st.decimals(min_value=-10, max_value=10**4, places=2, allow_nan=False, allow_infinity=False),
+    st.integers(min_value=0, max_value=3),
+    st.booleans(),
+)
+def test_money_bounded_above_is_what_its_pattern_says(
+    amount: Decimal, zeros: int, above_zero: bool
+) -> None:
+    """An amount of at most three digits before the point: its pattern and its parser agree on
+    every amount, written plainly or with leading zeros (which the parser reads as any other)."""
+    adapter: TypeAdapter[Decimal] = TypeAdapter(money_up_to(3, above_zero=above_zero))
+    pattern = adapter.json_schema()["pattern"]
+    written = "0" * zeros + f"{amount:.2f}" if amount >= 0 else f"{amount:.2f}"
+    low = amount > 0 if above_zero else amount >= 0
+    holds = low and amount <= Decimal("999.99")
+
+    assert bool(re.fullmatch(pattern, written)) is holds, written
+    if holds:
+        assert adapter.validate_python(written) == amount
+    else:
+        with pytest.raises(ValidationError):
+            adapter.validate_python(written)
+
+
+@pytest.mark.parametrize("above_zero", [True, False])
+def test_the_largest_bounded_amount_is_taken_and_a_cent_more_is_not(above_zero: bool) -> None:
+    adapter: TypeAdapter[Decimal] = TypeAdapter(money_up_to(11, above_zero=above_zero))
+    pattern = adapter.json_schema()["pattern"]
+    assert adapter.validate_python("99999999999.99") == Decimal("99999999999.99")
+    assert re.fullmatch(pattern, "099999999999.99")
+    with pytest.raises(ValidationError):
+        adapter.validate_python("100000000000.00")
+    assert not re.fullmatch(pattern, "100000000000.00")
+    assert bool(re.fullmatch(pattern, "0.00")) is not above_zero
