@@ -2,11 +2,12 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
-from shared.contracts.money import Money, money_up_to
+from shared.contracts.money import Money, MoneyUpTo
 
 PlanStatus = Literal["pending", "approved", "rejected", "cancelled", "approval_refused", "closed"]
 PostingStatus = Literal["open", "closed"]
@@ -97,8 +98,8 @@ class PayBandRead(BaseModel):
     version: int
 
 
-BandAmount = money_up_to(11, above_zero=False)
-Salary = money_up_to(11, above_zero=True)
+BandAmount = Annotated[Decimal, MoneyUpTo(11)]
+Salary = Annotated[Decimal, MoneyUpTo(11, above_zero=True)]
 
 
 class PayBandUpdate(BaseModel):

@@ -1,9 +1,11 @@
 """Exact money: decimal amounts with two places, written as strings on the wire."""
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, Field, GetCoreSchemaHandler, PlainSerializer, WithJsonSchema
+from pydantic_core import core_schema
 
 CENT = Decimal("0.01")
 
@@ -68,15 +70,27 @@ def bounded_money_pattern(digits: int, *, above_zero: bool) -> str:
     return rf"^({significant}|0+)\.\d{{2}}$"
 
 
-def money_up_to(digits: int, *, above_zero: bool) -> Any:
-    """An amount below 10**digits (so at most 99…9.99), above zero or not below it, the pattern
-    saying both.
+@dataclass(frozen=True)
+class MoneyUpTo:
+    """``Annotated[Decimal, MoneyUpTo(11, above_zero=True)]``: an amount below 10**digits (so at
+    most 99…9.99), above zero or not below it, its pattern saying both.
 
     A ``Field(le=…)`` on ``PositiveMoney`` would refuse amounts its pattern admits: a client
     generated from the document could send them and be told no.
     """
-    if digits < 1:
-        raise ValueError("an amount has at least one digit before the point")
-    largest = Decimal(10**digits) - CENT
-    low = Field(gt=Decimal("0"), le=largest) if above_zero else Field(ge=Decimal("0"), le=largest)
-    return _bounded(low, bounded_money_pattern(digits, above_zero=above_zero))
+
+    digits: int
+    above_zero: bool = False
+
+    def __post_init__(self) -> None:
+        if self.digits < 1:
+            raise ValueError("an amount has at least one digit before the point")
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        largest = Decimal(10**self.digits) - CENT
+        low = Decimal("0")
+        bound = Field(gt=low, le=largest) if self.above_zero else Field(ge=low, le=largest)
+        pattern = bounded_money_pattern(self.digits, above_zero=self.above_zero)
+        return handler.generate_schema(_bounded(bound, pattern))

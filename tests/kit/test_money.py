@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from typing import Annotated
 
 import pytest
 from hypothesis import given
@@ -12,10 +13,10 @@ from shared.contracts.money import (
     NON_NEGATIVE_PATTERN,
     POSITIVE_PATTERN,
     Money,
+    MoneyUpTo,
     NonNegativeMoney,
     PositiveMoney,
     money,
-    money_up_to,
 )
 from tests.kit.conftest import NOTES, NotesService
 from tests.problems import assert_problem
@@ -143,7 +144,9 @@ def test_money_bounded_above_is_what_its_pattern_says(
 ) -> None:
     """An amount of at most three digits before the point: its pattern and its parser agree on
     every amount, written plainly or with leading zeros (which the parser reads as any other)."""
-    adapter: TypeAdapter[Decimal] = TypeAdapter(money_up_to(3, above_zero=above_zero))
+    adapter: TypeAdapter[Decimal] = TypeAdapter(
+        Annotated[Decimal, MoneyUpTo(3, above_zero=above_zero)]
+    )
     pattern = adapter.json_schema()["pattern"]
     written = "0" * zeros + f"{amount:.2f}" if amount >= 0 else f"{amount:.2f}"
     low = amount > 0 if above_zero else amount >= 0
@@ -159,7 +162,9 @@ def test_money_bounded_above_is_what_its_pattern_says(
 
 @pytest.mark.parametrize("above_zero", [True, False])
 def test_the_largest_bounded_amount_is_taken_and_a_cent_more_is_not(above_zero: bool) -> None:
-    adapter: TypeAdapter[Decimal] = TypeAdapter(money_up_to(11, above_zero=above_zero))
+    adapter: TypeAdapter[Decimal] = TypeAdapter(
+        Annotated[Decimal, MoneyUpTo(11, above_zero=above_zero)]
+    )
     pattern = adapter.json_schema()["pattern"]
     assert adapter.validate_python("99999999999.99") == Decimal("99999999999.99")
     assert re.fullmatch(pattern, "099999999999.99")

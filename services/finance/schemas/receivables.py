@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
 
-from shared.contracts.money import Money, money_up_to
+from shared.contracts.money import Money, MoneyUpTo
 
 InvoiceKind = Literal["receivable", "payable"]
 InvoiceStatus = Literal["draft", "open", "partly_paid", "paid", "cancelled"]
@@ -17,7 +17,7 @@ BatchStatus = Literal["pending", "executed", "cancelled"]
 Granularity = Literal["week", "month"]
 VatRate = Literal["0", "0.01", "0.03", "0.05", "0.06", "0.09", "0.13"]
 
-Amount = money_up_to(11, above_zero=True)
+Amount = Annotated[Decimal, MoneyUpTo(11, above_zero=True)]
 """A positive amount a client sends: up to 99,999,999,999.99 (its pattern says so), so sums of 100 lines with
 their VAT still fit the ledger's columns."""
 

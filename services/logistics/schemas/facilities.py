@@ -16,12 +16,12 @@ from services.logistics.domain.facilities_kinds import (
     Urgency,
     WorkOrderStatus,
 )
-from shared.contracts.money import Money, money_up_to
+from shared.contracts.money import Money, MoneyUpTo
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=2000)]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_./-]+$")]
-Cost = money_up_to(9, above_zero=False)
+Cost = Annotated[Decimal, MoneyUpTo(9)]
 
 SPACE_ID = "0193a8c0-0000-7000-8000-00000000d001"
 FACILITY_ID = "0193a8c0-0000-7000-8000-00000000d101"

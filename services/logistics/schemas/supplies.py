@@ -14,7 +14,7 @@ from services.logistics.domain.supplies_kinds import (
     RequisitionStatus,
     StocktakeStatus,
 )
-from shared.contracts.money import Money, money_up_to
+from shared.contracts.money import Money, MoneyUpTo
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")]
 Sku = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
@@ -25,7 +25,7 @@ Reason = Annotated[str, StringConstraints(max_length=500)]
 Note = Annotated[str, StringConstraints(max_length=2000)]
 Quantity = Annotated[int, Field(ge=1, le=1_000_000)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
-Price = money_up_to(9, above_zero=False)
+Price = Annotated[Decimal, MoneyUpTo(9)]
 
 PICKUP_ID = "0193a8c0-0000-7000-8000-00000000c001"
 PICKUP_2_ID = "0193a8c0-0000-7000-8000-00000000c002"
