@@ -3,7 +3,6 @@
 ``FakeWorkflow`` behind its service client (``tests/finance`` and ``tests/logistics`` use it;
 their conftests name the service)."""
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -92,8 +91,13 @@ async def run_service(
         return holder[0].now if holder else now
 
     use_service_clock(clock)
-    await asyncio.to_thread(shared.kit.migrations.upgrade, component, url, schema)
-    await load_reference_data(url=url, schema=schema, data_dir=data_dir, demo=demo)
+    await shared.kit.migrations.upgrade_and_seed(
+        component,
+        url,
+        schema,
+        lambda: load_reference_data(url=url, schema=schema, data_dir=data_dir, demo=demo),
+        depends_on=(now, demo),
+    )
     configured = settings(
         database_url=url,
         database_schema=schema,

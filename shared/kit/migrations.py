@@ -6,6 +6,10 @@ the recorded SQL replayed instead (milliseconds instead of seconds of Alembic). 
 is keyed by the content of the component's migration folder, so a new or edited migration
 is recorded afresh; a database that is not fresh (already has the component's version table)
 always gets the real migrations.
+
+``upgrade_and_seed`` goes one step further for tests that seed reference data after
+migrating: the seed is recorded too (keyed by what the caller says it depends on, such as the
+clock it stamps with) and later fresh databases get the migrated and seeded result.
 """
 
 import asyncio
@@ -13,7 +17,7 @@ import hashlib
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Hashable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +29,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, column, event, inspect, select, text
 from sqlalchemy import table as sql_table
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.kit.db import UTCDateTime, create_engine_for, ensure_schema, is_postgres
@@ -151,6 +155,78 @@ def upgrade(component: str, url: str, schema: str | None = None) -> None:
         _sqlite_backup(path, sqlite_copy)
     with _replays_lock:
         replays.recordings.setdefault(key, _Recording(tuple(statements), sqlite_copy))
+
+
+class _SeedWindow:
+    """The statements sent to one database while it is being seeded (one seed at a time)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        self.statements: list[_Statement] = []
+
+
+_seed_window: _SeedWindow | None = None
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _record_seed(*args: Any) -> None:
+    conn, _cursor, statement, parameters, _context, _many = args
+    window = _seed_window
+    if window is not None and conn.engine.url == window.url:
+        window.statements.append(_Statement(statement, parameters))
+
+
+async def upgrade_and_seed(
+    component: str,
+    url: str,
+    schema: str,
+    seed: Callable[[], Awaitable[Any]],
+    depends_on: Hashable,
+) -> None:
+    """Migrate a fresh database and seed it with ``seed()`` (tests).
+
+    With replaying on, the first database of a component and ``depends_on`` (everything the
+    seed's result depends on besides the migrations, such as the time it stamps) is migrated
+    and seeded for real while the seed's statements are recorded; every later one gets a copy
+    of the result (SQLite) or the recorded migration and seed replayed (PostgreSQL). Seeds run
+    one at a time in a process: the recording takes every statement sent to ``url`` meanwhile.
+    """
+    global _seed_window
+    replays = _replays
+    if replays is None:
+        await asyncio.to_thread(upgrade, component, url, schema)
+        await seed()
+        return
+    backend = make_url(url).get_backend_name()
+    fingerprint = migrations_fingerprint(component)
+    key = (f"{component}+seed:{depends_on!r}", backend, fingerprint)
+    recording = replays.recordings.get(key)
+    if recording is not None:
+        if await asyncio.to_thread(_copy_sqlite, recording, url):
+            return
+        if await _replay(url, schema, component, recording):
+            return
+    await asyncio.to_thread(upgrade, component, url, schema)
+    migrated = replays.recordings.get((component, backend, fingerprint))
+    if _seed_window is not None:  # another seed is being recorded: just seed
+        await seed()
+        return
+    window = _SeedWindow(url)
+    _seed_window = window
+    try:
+        await seed()
+    finally:
+        _seed_window = None
+    if migrated is None or (is_postgres(url) and _mentions(window.statements, schema)):
+        return
+    sqlite_copy = None
+    path = _sqlite_path(url)
+    if path is not None:
+        sqlite_copy = Path(replays.folder.name) / f"{component}-seeded-{len(replays.recordings)}.db"
+        await asyncio.to_thread(_sqlite_backup, path, sqlite_copy)
+    statements = (*migrated.statements, *window.statements)
+    with _replays_lock:
+        replays.recordings.setdefault(key, _Recording(statements, sqlite_copy))
 
 
 def _mentions(statements: list[_Statement], schema: str) -> bool:

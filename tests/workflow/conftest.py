@@ -14,7 +14,6 @@ and the heads (manager guo). The directory stands in for org; the engine itself 
 Deadlines are driven by ``wf.clock.advance(hours=…)`` then ``await wf.run_due()``.
 """
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from services.workflow.app import create_app
 from services.workflow.config import WorkflowSettings
 from services.workflow.reference import load_reference_data
 from services.workflow.scheduler import run_due
+from shared.kit.db import system_now
 from shared.kit.testing import TokenMinter, bearer
 from tests.conftest import TestDatabase
 
@@ -339,8 +339,14 @@ async def wf(
 ) -> AsyncIterator[WorkflowService]:
     """The workflow service on this test's database with the built-in definitions loaded."""
     url, schema = database_url.url, database_url.schema
-    await asyncio.to_thread(shared.kit.migrations.upgrade, "workflow", url, schema)
-    await load_reference_data(url=url, schema=schema, data_dir=tmp_path, demo=False)
+    # Seeded by the system clock: a seed recorded earlier today is as good as a new one.
+    await shared.kit.migrations.upgrade_and_seed(
+        "workflow",
+        url,
+        schema,
+        lambda: load_reference_data(url=url, schema=schema, data_dir=tmp_path, demo=False),
+        depends_on=system_now().date(),
+    )
     settings = WorkflowSettings(
         database_url=url, database_schema=schema, publisher_interval=0.1, deadline_interval=3600
     )
