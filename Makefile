@@ -61,14 +61,17 @@ $(CLIENT_TOOLS): tools/clients/package.json tools/clients/python-constraints.txt
 	$(BIN)/uv pip install -q --python tools/clients/.venv/bin/python -c tools/clients/python-constraints.txt openapi-python-client schemathesis
 	touch $(CLIENT_TOOLS)
 
+# Two pytest-xdist workers: every end-to-end test stays on one of them (docs/testing.md).
+PYTEST_WORKERS ?= 2
+
 test: $(STAMP) $(BROWSER_STAMP) $(ASYNCAPI_STAMP) $(CLIENT_TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shared gateway officina services bench
 	$(BIN)/lint-imports
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	@if [ -n "$$OFFICINA_TEST_POSTGRES_URL" ]; then \
-	  OFFICINA_TEST_DB=postgresql $(BIN)/pytest -m "db or e2e" $(PYTEST_ARGS); fi
+	  OFFICINA_TEST_DB=postgresql $(BIN)/pytest -n $(PYTEST_WORKERS) -m "db or e2e" $(PYTEST_ARGS); fi
 
 openapi: $(STAMP)
 	$(BIN)/officina openapi --output openapi.json
