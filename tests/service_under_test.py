@@ -20,6 +20,7 @@ from shared.kit.settings import ServiceSettings
 from shared.kit.testing import FakeWorkflow, TokenMinter, bearer
 from shared.kit.tokens import TokenVerifier
 from tests.conftest import TestDatabase
+from tests.shared_apps import service_app
 
 
 class AppFactory(Protocol):
@@ -106,23 +107,19 @@ async def run_service(
         approval_sweep_interval=0,  # tests run sweeps themselves
         sweep_interval=0,
     )
-    app = create_app(
-        configured,
-        verifier=minter.verifier(),
-        clock=clock,
-    )
     fake = FakeWorkflow()
-    async with app.router.lifespan_context(app):
-        runtime = app.state.runtime
-        real = runtime.client
-        workflow = fake.client()
-        runtime.client = workflow
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        try:
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                service = kind(app, client, minter, database, fake, now)
-                holder.append(service)
-                yield service
-        finally:
-            runtime.client = real
-            await workflow.aclose()
+    with service_app(create_app, configured, verifier=minter.verifier(), clock=clock) as app:
+        async with app.router.lifespan_context(app):
+            runtime = app.state.runtime
+            real = runtime.client
+            workflow = fake.client()
+            runtime.client = workflow
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+            try:
+                async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                    service = kind(app, client, minter, database, fake, now)
+                    holder.append(service)
+                    yield service
+            finally:
+                runtime.client = real
+                await workflow.aclose()

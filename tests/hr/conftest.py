@@ -34,6 +34,7 @@ from shared.kit.service_client import ServiceClient
 from shared.kit.testing import FakeWorkflow, TokenMinter, bearer
 from tests.conftest import TestDatabase
 from tests.hr.people_helpers import Platform
+from tests.shared_apps import service_app
 
 API = "/api/v1/hr"
 TODAY = date(2025, 6, 11)  # a Wednesday
@@ -308,26 +309,27 @@ async def hr(
         sweep_interval=0,
     )
     clock = [NOW]
-    app = create_app(settings, verifier=minter.verifier(), clock=lambda: clock[0])
     fake = HrWorkflow()
     platform = Platform(fake)
-    async with app.router.lifespan_context(app):
-        runtime = app.state.runtime
-        real = runtime.client
-        # workflow (and, for recruitment and contracts, org and the platform inbox)
-        workflow = ServiceClient(
-            "http://gateway", "test-client", "secret", transport=platform.transport()
-        )
-        runtime.client = workflow
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        try:
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                yield HrService(
-                    app, client, minter, database_url, fake, platform=platform, clock=clock
-                )
-        finally:
-            runtime.client = real
-            await workflow.aclose()
+    given = {"verifier": minter.verifier(), "clock": lambda: clock[0]}
+    with service_app(create_app, settings, **given) as app:
+        async with app.router.lifespan_context(app):
+            runtime = app.state.runtime
+            real = runtime.client
+            # workflow (and, for recruitment and contracts, org and the platform inbox)
+            workflow = ServiceClient(
+                "http://gateway", "test-client", "secret", transport=platform.transport()
+            )
+            runtime.client = workflow
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+            try:
+                async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                    yield HrService(
+                        app, client, minter, database_url, fake, platform=platform, clock=clock
+                    )
+            finally:
+                runtime.client = real
+                await workflow.aclose()
 
 
 @dataclass

@@ -23,6 +23,7 @@ from services.org.reference import load_reference_data
 from shared.kit.db import system_now
 from shared.kit.testing import TokenMinter, bearer
 from tests.conftest import TestDatabase
+from tests.shared_apps import service_app
 
 API = "/api/v1/org"
 EVENTS = f"{API}/events"
@@ -215,8 +216,8 @@ async def org(
         depends_on=system_now().date(),
     )
     settings = OrgSettings(database_url=url, database_schema=schema, publisher_interval=0.1)
-    app = create_app(settings, verifier=minter.verifier())
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield OrgService(app, client, minter, database_url)
+    with service_app(create_app, settings, verifier=minter.verifier()) as app:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                yield OrgService(app, client, minter, database_url)

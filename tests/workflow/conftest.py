@@ -33,6 +33,7 @@ from services.workflow.scheduler import run_due
 from shared.kit.db import system_now
 from shared.kit.testing import TokenMinter, bearer
 from tests.conftest import TestDatabase
+from tests.shared_apps import service_app
 
 API = "/api/v1/workflow"
 EVENTS = f"{API}/events"
@@ -351,8 +352,9 @@ async def wf(
         database_url=url, database_schema=schema, publisher_interval=0.1, deadline_interval=3600
     )
     directory, clock = company(), Clock()
-    app = create_app(settings, verifier=minter.verifier(), directory=directory, clock=clock)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield WorkflowService(app, client, minter, directory, clock)
+    given = {"verifier": minter.verifier(), "directory": directory, "clock": clock}
+    with service_app(create_app, settings, **given) as app:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                yield WorkflowService(app, client, minter, directory, clock)
