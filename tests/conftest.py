@@ -12,16 +12,17 @@ A test of migrations themselves asks for ``real_migrations``.
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.kit import migrations
+from shared.kit.db import system_now
 from shared.kit.testing import TokenMinter
 
 POSTGRES_URL = os.environ.get(
@@ -88,6 +89,24 @@ def database_url(tmp_path: Path) -> Iterator[TestDatabase]:
         asyncio.run(drop_schema(POSTGRES_URL, schema))
     else:
         yield TestDatabase(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}", schema)
+
+
+async def migrate_and_seed(
+    component: str,
+    db: TestDatabase,
+    load_reference_data: Callable[..., Awaitable[Any]],
+    data_dir: Path,
+) -> None:
+    """Migrate a service's database and seed its reference data (no demo data). The seed is
+    stamped by the system clock, so one recorded earlier today in this process is replayed
+    (``migrations.upgrade_and_seed``)."""
+    await migrations.upgrade_and_seed(
+        component,
+        db.url,
+        db.schema,
+        lambda: load_reference_data(url=db.url, schema=db.schema, data_dir=data_dir, demo=False),
+        depends_on=system_now().date(),
+    )
 
 
 @pytest.fixture

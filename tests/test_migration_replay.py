@@ -12,7 +12,7 @@ import shutil
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import inspect, text
@@ -38,6 +38,23 @@ def databases(database_url: TestDatabase, tmp_path: Path) -> Iterator[list[TestD
     if database_url.is_postgres:
         for db in extra:
             asyncio.run(drop_schema(db.url, db.schema))
+
+
+T = TypeVar("T")
+
+
+def read_with(db: TestDatabase, read: Callable[[Connection], T]) -> T:
+    """What ``read`` finds in the database, through a connection of its own."""
+
+    async def run() -> T:
+        engine = create_engine_for(db.url, db.schema if db.is_postgres else None)
+        try:
+            async with engine.connect() as conn:
+                return await conn.run_sync(read)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
 
 
 def describe(db: TestDatabase, component: str) -> dict[str, Any]:
@@ -72,15 +89,7 @@ def describe(db: TestDatabase, component: str) -> dict[str, Any]:
         ).scalar_one()
         return {"tables": tables, "version": version}
 
-    async def run() -> dict[str, Any]:
-        engine = create_engine_for(db.url, db.schema if db.is_postgres else None)
-        try:
-            async with engine.connect() as conn:
-                return await conn.run_sync(read)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
+    return read_with(db, read)
 
 
 def _alembic_must_not_run(*args: Any) -> None:
@@ -169,15 +178,7 @@ def contents(db: TestDatabase) -> dict[str, list[str]]:
             for table in inspect(conn).get_table_names()
         }
 
-    async def run() -> dict[str, list[str]]:
-        engine = create_engine_for(db.url, db.schema if db.is_postgres else None)
-        try:
-            async with engine.connect() as conn:
-                return await conn.run_sync(read)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
+    return read_with(db, read)
 
 
 @pytest.mark.parametrize("component", ["finance", "hr"])

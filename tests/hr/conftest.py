@@ -20,7 +20,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-import shared.kit.migrations
 from services.hr.app import create_app
 from services.hr.config import HrSettings
 from services.hr.domain.directory import apply_org_event
@@ -29,10 +28,10 @@ from services.hr.reference import load_reference_data
 from shared.contracts.events import EventEnvelope, EventSubject
 from shared.kit.approvals import ApprovalSaga
 from shared.kit.consumer import apply_event
-from shared.kit.db import system_now, utcnow
+from shared.kit.db import utcnow
 from shared.kit.service_client import ServiceClient
 from shared.kit.testing import FakeWorkflow, TokenMinter, bearer
-from tests.conftest import TestDatabase
+from tests.conftest import TestDatabase, migrate_and_seed
 from tests.hr.people_helpers import Platform
 from tests.shared_apps import service_app
 
@@ -292,14 +291,7 @@ async def hr(
 ) -> AsyncIterator[HrService]:
     """The hr service on this test's database, migrated and seeded with its leave types."""
     url, schema = database_url.url, database_url.schema
-    # Seeded by the system clock: a seed recorded earlier today is as good as a new one.
-    await shared.kit.migrations.upgrade_and_seed(
-        "hr",
-        url,
-        schema,
-        lambda: load_reference_data(url=url, schema=schema, data_dir=tmp_path, demo=False),
-        depends_on=system_now().date(),
-    )
+    await migrate_and_seed("hr", database_url, load_reference_data, tmp_path)
     settings = HrSettings(
         database_url=url,
         database_schema=schema,

@@ -16,13 +16,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-import shared.kit.migrations
 from services.org.app import create_app
 from services.org.config import OrgSettings
 from services.org.reference import load_reference_data
-from shared.kit.db import system_now
 from shared.kit.testing import TokenMinter, bearer
-from tests.conftest import TestDatabase
+from tests.conftest import TestDatabase, migrate_and_seed
 from tests.shared_apps import service_app
 
 API = "/api/v1/org"
@@ -207,14 +205,7 @@ async def org(
 ) -> AsyncIterator[OrgService]:
     """The org service on this test's database, migrated and seeded with the reference data."""
     url, schema = database_url.url, database_url.schema
-    # Seeded by the system clock: a seed recorded earlier today is as good as a new one.
-    await shared.kit.migrations.upgrade_and_seed(
-        "org",
-        url,
-        schema,
-        lambda: load_reference_data(url=url, schema=schema, data_dir=tmp_path, demo=False),
-        depends_on=system_now().date(),
-    )
+    await migrate_and_seed("org", database_url, load_reference_data, tmp_path)
     settings = OrgSettings(database_url=url, database_schema=schema, publisher_interval=0.1)
     with service_app(create_app, settings, verifier=minter.verifier()) as app:
         async with app.router.lifespan_context(app):

@@ -25,14 +25,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-import shared.kit.migrations
 from services.workflow.app import create_app
 from services.workflow.config import WorkflowSettings
 from services.workflow.reference import load_reference_data
 from services.workflow.scheduler import run_due
-from shared.kit.db import system_now
 from shared.kit.testing import TokenMinter, bearer
-from tests.conftest import TestDatabase
+from tests.conftest import TestDatabase, migrate_and_seed
 from tests.shared_apps import service_app
 
 API = "/api/v1/workflow"
@@ -340,14 +338,7 @@ async def wf(
 ) -> AsyncIterator[WorkflowService]:
     """The workflow service on this test's database with the built-in definitions loaded."""
     url, schema = database_url.url, database_url.schema
-    # Seeded by the system clock: a seed recorded earlier today is as good as a new one.
-    await shared.kit.migrations.upgrade_and_seed(
-        "workflow",
-        url,
-        schema,
-        lambda: load_reference_data(url=url, schema=schema, data_dir=tmp_path, demo=False),
-        depends_on=system_now().date(),
-    )
+    await migrate_and_seed("workflow", database_url, load_reference_data, tmp_path)
     settings = WorkflowSettings(
         database_url=url, database_schema=schema, publisher_interval=0.1, deadline_interval=3600
     )
