@@ -49,7 +49,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.db)
         if "platform" in fixtures:
             item.add_marker(pytest.mark.e2e)
-        if starts_processes(item):
+        if starts_a_platform(item):
             # With pytest-xdist (``-n 2``, ``--dist loadgroup``) every test that starts the
             # platform runs on one worker, so two platforms never start at once on a 2-core
             # machine.
@@ -58,7 +58,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="needs OFFICINA_TEST_DB=postgresql"))
 
 
-def starts_processes(item: pytest.Item) -> bool:
+def starts_a_platform(item: pytest.Item) -> bool:
     """Whether a test starts the platform: it is marked ``e2e`` (or uses ``platform``), or its
     module starts platforms of its own (``tests.platform_runner``) under another fixture."""
     if item.get_closest_marker("e2e"):

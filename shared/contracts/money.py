@@ -36,11 +36,22 @@ Money = Annotated[
     WithJsonSchema({"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["12500.00"]}),
 ]
 
+
 # The same amounts bounded below, with the bound in the document too (the pattern is the rule:
 # a JSON Schema minimum does not apply to a string). Leading zeros are amounts like any other
 # ("007.50" is 7.50), so the patterns allow them.
-NON_NEGATIVE_PATTERN = r"^\d+\.\d{2}$"
-POSITIVE_PATTERN = r"^(0*[1-9]\d*\.\d{2}|0+\.(0[1-9]|[1-9]\d))$"
+def money_pattern(digits: int | None = None, *, above_zero: bool) -> str:
+    """The pattern of an amount above zero (or not below it), with at most ``digits`` digits
+    before the point besides leading zeros (``None``: any number of them)."""
+    more = r"\d*" if digits is None else rf"\d{{0,{digits - 1}}}"
+    significant = rf"0*[1-9]{more}"
+    if above_zero:
+        return rf"^({significant}\.\d{{2}}|0+\.(0[1-9]|[1-9]\d))$"
+    return rf"^({significant}|0+)\.\d{{2}}$"
+
+
+NON_NEGATIVE_PATTERN = money_pattern(above_zero=False)
+POSITIVE_PATTERN = money_pattern(above_zero=True)
 
 
 def _bounded(bound: Any, pattern: str) -> Any:
@@ -59,15 +70,6 @@ NonNegativeMoney = _bounded(Field(ge=Decimal("0")), NON_NEGATIVE_PATTERN)
 
 PositiveMoney = _bounded(Field(gt=Decimal("0")), POSITIVE_PATTERN)
 """An amount above zero."""
-
-
-def bounded_money_pattern(digits: int, *, above_zero: bool) -> str:
-    """The pattern of an amount with at most ``digits`` digits before the point (leading zeros
-    aside), above zero or not below it."""
-    significant = rf"0*[1-9]\d{{0,{digits - 1}}}"
-    if above_zero:
-        return rf"^({significant}\.\d{{2}}|0+\.(0[1-9]|[1-9]\d))$"
-    return rf"^({significant}|0+)\.\d{{2}}$"
 
 
 @dataclass(frozen=True)
@@ -92,5 +94,5 @@ class MoneyUpTo:
         largest = Decimal(10**self.digits) - CENT
         low = Decimal("0")
         bound = Field(gt=low, le=largest) if self.above_zero else Field(ge=low, le=largest)
-        pattern = bounded_money_pattern(self.digits, above_zero=self.above_zero)
+        pattern = money_pattern(self.digits, above_zero=self.above_zero)
         return handler.generate_schema(_bounded(bound, pattern))

@@ -17,6 +17,7 @@ import hashlib
 import sqlite3
 import tempfile
 import threading
+import uuid
 from collections.abc import Awaitable, Callable, Hashable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -168,8 +169,8 @@ class _SeedWindow:
 _seed_window: _SeedWindow | None = None
 
 
-@event.listens_for(Engine, "before_cursor_execute")
 def _record_seed(*args: Any) -> None:
+    """Listens on every engine while a seed is recorded (and only then)."""
     conn, _cursor, statement, parameters, _context, _many = args
     window = _seed_window
     if window is not None and conn.engine.url == window.url:
@@ -213,16 +214,18 @@ async def upgrade_and_seed(
         return
     window = _SeedWindow(url)
     _seed_window = window
+    event.listen(Engine, "before_cursor_execute", _record_seed)
     try:
         await seed()
     finally:
+        event.remove(Engine, "before_cursor_execute", _record_seed)
         _seed_window = None
     if migrated is None or (is_postgres(url) and _mentions(window.statements, schema)):
         return
     sqlite_copy = None
     path = _sqlite_path(url)
     if path is not None:
-        sqlite_copy = Path(replays.folder.name) / f"{component}-seeded-{len(replays.recordings)}.db"
+        sqlite_copy = Path(replays.folder.name) / f"{component}-seeded-{uuid.uuid4().hex}.db"
         await asyncio.to_thread(_sqlite_backup, path, sqlite_copy)
     statements = (*migrated.statements, *window.statements)
     with _replays_lock:
