@@ -159,22 +159,20 @@ def upgrade(component: str, url: str, schema: str | None = None) -> None:
 
 
 class _SeedWindow:
-    """The statements sent to one database while it is being seeded (one seed at a time)."""
+    """The statements sent to one database while it is being seeded (one seed at a time):
+    ``record`` listens on every engine while the seed runs, and only then."""
 
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
         self.statements: list[_Statement] = []
 
+    def record(self, *args: Any) -> None:
+        conn, _cursor, statement, parameters, _context, _many = args
+        if conn.engine.url == self.url:
+            self.statements.append(_Statement(statement, parameters))
 
-_seed_window: _SeedWindow | None = None
 
-
-def _record_seed(*args: Any) -> None:
-    """Listens on every engine while a seed is recorded (and only then)."""
-    conn, _cursor, statement, parameters, _context, _many = args
-    window = _seed_window
-    if window is not None and conn.engine.url == window.url:
-        window.statements.append(_Statement(statement, parameters))
+_seed_window: _SeedWindow | None = None  # the seed being recorded, if any
 
 
 async def upgrade_and_seed(
@@ -214,11 +212,11 @@ async def upgrade_and_seed(
         return
     window = _SeedWindow(url)
     _seed_window = window
-    event.listen(Engine, "before_cursor_execute", _record_seed)
+    event.listen(Engine, "before_cursor_execute", window.record)
     try:
         await seed()
     finally:
-        event.remove(Engine, "before_cursor_execute", _record_seed)
+        event.remove(Engine, "before_cursor_execute", window.record)
         _seed_window = None
     if migrated is None or (is_postgres(url) and _mentions(window.statements, schema)):
         return
