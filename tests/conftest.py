@@ -12,7 +12,7 @@ A test of migrations themselves asks for ``real_migrations``.
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,16 +106,20 @@ async def migrate_and_seed(
     db: TestDatabase,
     load_reference_data: Callable[..., Awaitable[Any]],
     data_dir: Path,
+    *,
+    demo: bool = False,
+    clock: Hashable = None,
 ) -> None:
-    """Migrate a service's database and seed its reference data (no demo data). The seed is
-    stamped by the system clock, so one recorded earlier today in this process is replayed
-    (``migrations.upgrade_and_seed``)."""
+    """Migrate a service's database and seed its reference data (and demo data with
+    ``demo``); a seed recorded earlier in this process with the same ``demo`` and ``clock`` is
+    replayed (``migrations.upgrade_and_seed``). ``clock`` is the instant the seed is stamped
+    with; ``None`` is the system clock, for which any seed of the same day will do."""
     await migrations.upgrade_and_seed(
         component,
         db.url,
         db.schema,
-        lambda: load_reference_data(url=db.url, schema=db.schema, data_dir=data_dir, demo=False),
-        depends_on=system_now().date(),
+        lambda: load_reference_data(url=db.url, schema=db.schema, data_dir=data_dir, demo=demo),
+        depends_on=(demo, clock if clock is not None else system_now().date()),
     )
 
 

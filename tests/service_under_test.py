@@ -13,13 +13,12 @@ from typing import Any, Protocol, TypeVar
 import httpx
 from fastapi import FastAPI
 
-import shared.kit.migrations
 from shared.kit.db import use_service_clock
 from shared.kit.runtime import Clock
 from shared.kit.settings import ServiceSettings
 from shared.kit.testing import FakeWorkflow, TokenMinter, bearer
 from shared.kit.tokens import TokenVerifier
-from tests.conftest import TestDatabase
+from tests.conftest import TestDatabase, migrate_and_seed
 from tests.shared_apps import service_app
 
 
@@ -83,7 +82,6 @@ async def run_service(
     demo: bool = False,
 ) -> AsyncIterator[S]:
     """Migrate, seed and run ``component``; yields it, stops it afterwards."""
-    url, schema = database.url, database.schema
     # The whole test world reads the test's clock, the reference data it seeds included: a
     # seeded record is not stamped after the changes the test makes "earlier" by its clock.
     holder: list[S] = []
@@ -92,16 +90,10 @@ async def run_service(
         return holder[0].now if holder else now
 
     use_service_clock(clock)
-    await shared.kit.migrations.upgrade_and_seed(
-        component,
-        url,
-        schema,
-        lambda: load_reference_data(url=url, schema=schema, data_dir=data_dir, demo=demo),
-        depends_on=(now, demo),
-    )
+    await migrate_and_seed(component, database, load_reference_data, data_dir, demo=demo, clock=now)
     configured = settings(
-        database_url=url,
-        database_schema=schema,
+        database_url=database.url,
+        database_schema=database.schema,
         consumers_enabled=False,
         publisher_interval=0.1,
         approval_sweep_interval=0,  # tests run sweeps themselves
