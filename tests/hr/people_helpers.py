@@ -27,13 +27,15 @@ def problem(status: int, code: str, detail: str = "") -> httpx.Response:
 class FakeOrg:
     """org's ``/employees`` as hr calls it: ``Idempotency-Key`` replays the first answer, the
     employee number and e-mail are unique (409), ``down`` answers 503 and changes nothing,
-    ``lose_answers`` creates but drops the answer."""
+    ``lose_answers`` creates but drops the answer, ``answer_about`` answers a create with that
+    other employee's record instead (and creates nothing)."""
 
     employees: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → record
     by_key: dict[str, str] = field(default_factory=dict)  # Idempotency-Key → id
     calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     down: bool = False
     lose_answers: bool = False
+    answer_about: str | None = None  # an employee id
 
     def creates(self) -> int:
         """How many employees org holds."""
@@ -50,6 +52,8 @@ class FakeOrg:
             return problem(503, "service_unavailable", "org is down")
         path = request.url.path.removeprefix("/api/v1/org")
         if request.method == "POST" and path == "/employees":
+            if self.answer_about is not None:
+                return httpx.Response(201, json=self.employees[self.answer_about])
             key = request.headers.get("idempotency-key", "")
             if key and key in self.by_key:
                 answer = httpx.Response(201, json=self.employees[self.by_key[key]])

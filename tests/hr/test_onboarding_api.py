@@ -123,6 +123,28 @@ async def test_a_lost_answer_is_asked_again_under_the_same_key(hiring: Hiring) -
     assert found["employee_id"] == next(iter(org.employees))
 
 
+async def test_an_answer_about_another_employee_is_not_taken_for_the_new_hire(
+    hiring: Hiring,
+) -> None:
+    """A create answered with someone else's record (a mixed-up answer on the way back) is
+    asked again, never bound: the onboarding would otherwise activate the wrong person."""
+    hr = hiring.hr
+    org = org_of(hr)
+    first = await accept(hr, await approved_offer(hiring, "钱一", "qian@example.com"))
+    org.answer_about = first["employee_id"]
+    second = await accept(hr, await approved_offer(hiring, "钱二", "qian.er@example.com"))
+    assert second["employee_id"] is None
+    assert second["org_status"] == "none"
+    assert "another employee" in second["org_error"]
+    assert await sweep(hr) == 0
+    org.answer_about = None
+    assert await sweep(hr) == 1
+    found = ok(await hr.client.get(f"{API}/onboardings/{second['id']}", headers=hr.hr()))
+    assert found["employee_id"] not in (None, first["employee_id"])
+    assert org.employees[found["employee_id"]]["email"] == "qian.er@example.com"
+    assert org.creates() == 2
+
+
 async def test_a_forgotten_key_finds_the_employee_by_number(hiring: Hiring) -> None:
     hr = hiring.hr
     org = org_of(hr)

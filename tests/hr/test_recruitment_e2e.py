@@ -234,7 +234,11 @@ def test_a_hire_from_plan_to_active_employee_with_org_stopped_at_acceptance(
     onboarding = eventually(created, within=30, what="the employee created in org")
     time.sleep(1.0)  # give a second create every chance to show up
     matches = ok(hr.get(f"{ORG}/employees", params={"q": "RC-NEW-1"}))["items"]
-    assert [e["id"] for e in matches] == [onboarding["employee_id"]]
+    bound = hr.get(f"{ORG}/employees/{onboarding['employee_id']}")
+    assert [e["id"] for e in matches] == [onboarding["employee_id"]], (
+        f"hr bound the onboarding to {bound.status_code} {bound.text[:300]}; "
+        f"org's log and hr's: {platform.log()[-3000:]}"
+    )
     assert matches[0]["status"] == "onboarding"
     assert matches[0]["department_id"] == people.rnd_id
 

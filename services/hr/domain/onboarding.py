@@ -207,7 +207,7 @@ async def _create(org: ServiceClient, onboarding: Onboarding) -> uuid.UUID:
     except ServiceUnavailable as exc:
         raise _Retry(str(exc.detail)) from exc
     if response.status_code in (200, 201):
-        return uuid.UUID(response.json()["id"])
+        return _the_new_hire(response.json(), onboarding)
     code = _code(response)
     if response.status_code == 409 and code == "duplicate_employee_number":
         found = await _by_number(org, onboarding)
@@ -216,6 +216,30 @@ async def _create(org: ServiceClient, onboarding: Onboarding) -> uuid.UUID:
     if response.status_code >= 500 or response.status_code in RETRYABLE or code in RETRYABLE_CODES:
         raise _Retry(f"org answered {response.status_code} {code or ''}".strip())
     raise _Refused(f"org answered {response.status_code}: {response.text[:400]}")
+
+
+def _the_new_hire(answer: Any, onboarding: Onboarding) -> uuid.UUID:
+    """The id in org's answer to the create, once the answer is seen to be about this hire.
+
+    An answer about anyone else (another number or e-mail address) is never taken: binding
+    the onboarding to the wrong person would make them active, give them the contract and
+    never create the new hire. It is logged and asked again under the same key.
+    """
+    if (
+        isinstance(answer, dict)
+        and answer.get("employee_number") == onboarding.employee_number
+        and str(answer.get("email", "")).lower() == onboarding.email.lower()
+        and answer.get("id")
+    ):
+        return uuid.UUID(str(answer["id"]))
+    about = answer.get("employee_number") if isinstance(answer, dict) else None
+    log.error(
+        "onboarding %s: org's answer to the create is about another employee (%r, id %s)",
+        onboarding.id,
+        about,
+        answer.get("id") if isinstance(answer, dict) else None,
+    )
+    raise _Retry(f"org answered about another employee ({about!r}), not this new hire")
 
 
 async def _by_number(org: ServiceClient, onboarding: Onboarding) -> uuid.UUID | None:
