@@ -1,8 +1,10 @@
 """Calls from one service to another, through the gateway, with the service's own client token."""
 
 import asyncio
+import logging
 import ssl
 import time
+import uuid
 from functools import cache
 from typing import Any
 
@@ -10,6 +12,8 @@ import httpx
 
 from shared.kit.context import current_request_id
 from shared.kit.errors import ServiceUnavailable
+
+log = logging.getLogger("officina.kit.service_client")
 
 
 @cache
@@ -100,6 +104,20 @@ class ServiceClient:
         if response.status_code >= 400:
             raise ServiceUnavailable(f"{path} answered {response.status_code}")
         return response.json()
+
+    async def get_record(self, path: str, record_id: uuid.UUID | str) -> Any:
+        """GET one record by its id: None when the other service answers 404, 503 when it
+        answers with an error — or with a record whose ``id`` is not the one asked for. An
+        answer about someone else is never acted on (an approver, a traveller's grade), however
+        it came to be mixed up on the way."""
+        body = await self.get_json(path)
+        if body is not None and (
+            not isinstance(body, dict) or str(body.get("id")) != str(record_id)
+        ):
+            about = body.get("id") if isinstance(body, dict) else type(body).__name__
+            log.error("%s answered about %s, not %s", path, about, record_id)
+            raise ServiceUnavailable(f"{path} answered about another record")
+        return body
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -20,6 +20,7 @@ from services.org.app import create_app
 from services.org.config import OrgSettings
 from services.org.reference import load_reference_data
 from services.workflow.domain.directory import OrgDirectory
+from shared.kit.errors import ServiceUnavailable
 from shared.kit.service_client import ServiceClient
 from shared.kit.testing import TokenMinter, bearer
 from tests.conftest import TestDatabase as Database
@@ -34,12 +35,20 @@ class Gateway(httpx.AsyncBaseTransport):
     org: FastAPI
     minter: TokenMinter
     asked: list[httpx.Request] = field(default_factory=list)
+    # path → another path: the answer to the first is the one org gives to the second
+    mixed_up: dict[str, str] = field(default_factory=dict)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/api/v1/auth/token":
             token = self.minter.client(["org:read"], client_id="workflow")
             return httpx.Response(200, json={"access_token": token, "expires_in": 900})
         self.asked.append(request)
+        if request.url.path in self.mixed_up:
+            request = httpx.Request(
+                request.method,
+                request.url.copy_with(path=self.mixed_up[request.url.path]),
+                headers=request.headers,
+            )
         return await httpx.ASGITransport(app=self.org).handle_async_request(request)
 
 
@@ -140,3 +149,22 @@ async def test_an_employees_name_as_org_gives_it(org: Org) -> None:
 
     assert await org.directory.employee_name(uuid.UUID(employee)) == "员工E00003"
     assert await org.directory.employee_name(uuid.uuid4()) is None
+
+
+async def test_an_answer_about_another_employee_is_never_taken(org: Org) -> None:
+    """Were an answer mixed up on its way (the answer to another request), the directory
+    refuses it (503, asked again later) rather than name or route to the wrong person."""
+    asked_for = await org.hire("E00004", "RND")
+    someone_else = await org.hire("E00005", "RND")
+    await org.set_head("RND", someone_else)
+    org.gateway.mixed_up[f"{ORG}/employees/{asked_for}"] = f"{ORG}/employees/{someone_else}"
+
+    with pytest.raises(ServiceUnavailable):
+        await org.directory.employee_name(uuid.UUID(asked_for))
+    with pytest.raises(ServiceUnavailable):
+        await org.directory.is_current_employee(uuid.UUID(asked_for))
+    with pytest.raises(ServiceUnavailable):
+        await org.directory.department_head(None, uuid.UUID(asked_for))
+
+    org.gateway.mixed_up.clear()
+    assert await org.directory.employee_name(uuid.UUID(asked_for)) == "员工E00004"

@@ -166,13 +166,13 @@ class Traveller:
 async def traveller(client: ServiceClient, employee_id: uuid.UUID) -> Traveller:
     """The traveller's grade and department as org knows them now (422 for an unknown or
     departed employee; 503 when org cannot be reached)."""
-    employee = await client.get_json(f"/api/v1/org/employees/{employee_id}")
+    employee = await client.get_record(f"/api/v1/org/employees/{employee_id}", employee_id)
     if employee is None or employee.get("status") == "left":
         raise Unprocessable(f"org knows no current employee {employee_id}", code="unknown_employee")
     grade = "*"
     position_id = employee.get("position_id")
     if position_id:
-        position = await client.get_json(f"/api/v1/org/positions/{position_id}")
+        position = await client.get_record(f"/api/v1/org/positions/{position_id}", position_id)
         if position is not None and position.get("grade"):
             grade = str(position["grade"])
     department = employee.get("department_id")

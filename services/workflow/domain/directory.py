@@ -50,11 +50,13 @@ class OrgDirectory:
         self, department_code: str | None, employee_id: uuid.UUID
     ) -> uuid.UUID | None:
         if department_code is None:
-            employee = await self.client.get_json(f"/api/v1/org/employees/{employee_id}")
+            employee = await self.client.get_record(
+                f"/api/v1/org/employees/{employee_id}", employee_id
+            )
             if employee is None:
                 return None
-            department = await self.client.get_json(
-                f"/api/v1/org/departments/{employee['department_id']}"
+            department = await self.client.get_record(
+                f"/api/v1/org/departments/{employee['department_id']}", employee["department_id"]
             )
         else:
             department = await self._department_by_code(department_code)
@@ -76,11 +78,11 @@ class OrgDirectory:
         return [uuid.UUID(value) for value in body["employee_ids"]] if body else []
 
     async def is_current_employee(self, employee_id: uuid.UUID) -> bool:
-        employee = await self.client.get_json(f"/api/v1/org/employees/{employee_id}")
+        employee = await self.client.get_record(f"/api/v1/org/employees/{employee_id}", employee_id)
         return employee is not None and employee.get("status") != "left"
 
     async def employee_name(self, employee_id: uuid.UUID) -> str | None:
-        employee = await self.client.get_json(f"/api/v1/org/employees/{employee_id}")
+        employee = await self.client.get_record(f"/api/v1/org/employees/{employee_id}", employee_id)
         return str(employee["name"]) if employee else None
 
 
