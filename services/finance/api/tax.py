@@ -19,7 +19,6 @@ from services.finance.schemas.tax import (
     FilingExtend,
     FilingFile,
     FilingPay,
-    IsoDate,
     TaxCalendarCreate,
     TaxCalendarRead,
     TaxFilingRead,
@@ -219,8 +218,8 @@ async def list_tax_filings(
     status: Annotated[FilingStatus | None, Query(description="As it is today.")] = None,
     tax_kind: Annotated[Tax | None, Query(alias="tax", description="Only this tax.")] = None,
     year: Annotated[int | None, Query(ge=2000, le=2100, description="The periods' year.")] = None,
-    due_from: IsoDate | None = None,
-    due_to: IsoDate | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
 ) -> Page[TaxFilingRead]:
     """The calendar, soonest due first: ``status=overdue`` for what is late, ``status=due`` for
     what can be filed now, ``status=upcoming`` for periods still running."""

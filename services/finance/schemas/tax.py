@@ -1,6 +1,5 @@
 """Wire shapes of finance's tax registrations, filing calendar and filings."""
 
-import re
 import uuid
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -38,14 +37,6 @@ Rate = Annotated[
 """A rate as a decimal string between 0 and 1 with at most four places (``"0.13"`` is 13%)."""
 
 
-def _iso_date(value: Any) -> Any:
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("a date is written YYYY-MM-DD")
-    return value
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-"""A date written ``YYYY-MM-DD`` (a query parameter such as ``0`` is not read as 1970-01-01)."""
 AccountCode = Annotated[str, Field(max_length=20, pattern=r"^\d{4}(\.\d{2}){0,3}$")]
 
 REGISTRATION_ID = "0193a8c0-0000-7000-8000-00000000f401"
