@@ -119,6 +119,8 @@ class OrgWithEtags(FakeOrg):
             self.calls.append((request.method, request.url.path, body))
             if self.down:
                 return problem(503, "service_unavailable", "org is down")
+            if (answer := self.mixed_up(request)) is not None:
+                return answer
             record = self.employees.get(parts[2])
             if record is None:
                 return problem(404, "not_found")

@@ -27,8 +27,9 @@ def problem(status: int, code: str, detail: str = "") -> httpx.Response:
 class FakeOrg:
     """org's ``/employees`` as hr calls it: ``Idempotency-Key`` replays the first answer, the
     employee number and e-mail are unique (409), ``down`` answers 503 and changes nothing,
-    ``lose_answers`` creates but drops the answer, ``answer_about`` answers a create with that
-    other employee's record instead (and creates nothing)."""
+    ``lose_answers`` creates but drops the answer, ``answer_about`` answers a create, a read or
+    a change of an employee with that other employee's record instead (and changes nothing): an
+    answer mixed up on its way."""
 
     employees: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → record
     by_key: dict[str, str] = field(default_factory=dict)  # Idempotency-Key → id
@@ -45,15 +46,25 @@ class FakeOrg:
         """How many creates hr asked for (answered or not)."""
         return sum(1 for method, path, _ in self.calls if method == "POST")
 
+    def mixed_up(self, request: httpx.Request) -> httpx.Response | None:
+        """With ``answer_about``: the other employee's record as the answer to a create, read
+        or change of an employee."""
+        path = request.url.path.removeprefix("/api/v1/org")
+        about_one = request.method in ("GET", "PATCH") and path.startswith("/employees/")
+        if self.answer_about is None or not (about_one or request.method == "POST"):
+            return None
+        status = 201 if request.method == "POST" else 200
+        return httpx.Response(status, json=self.employees[self.answer_about])
+
     async def handle(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content) if request.content else {}
         self.calls.append((request.method, request.url.path, body))
         if self.down:
             return problem(503, "service_unavailable", "org is down")
+        if (answer := self.mixed_up(request)) is not None:
+            return answer
         path = request.url.path.removeprefix("/api/v1/org")
         if request.method == "POST" and path == "/employees":
-            if self.answer_about is not None:
-                return httpx.Response(201, json=self.employees[self.answer_about])
             key = request.headers.get("idempotency-key", "")
             if key and key in self.by_key:
                 answer = httpx.Response(201, json=self.employees[self.by_key[key]])

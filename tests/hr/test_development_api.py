@@ -109,6 +109,28 @@ async def test_a_lost_answer_is_not_applied_twice(hr: HrService, company: Compan
     assert len(org.patches()) == 1
 
 
+async def test_an_answer_about_another_employee_is_neither_compared_nor_trusted(
+    hr: HrService, company: Company
+) -> None:
+    """Were org's answer about someone else (mixed up on its way), comparing the move with it
+    could find nothing to change and call the move applied: it is asked again instead."""
+    org = org_of(hr, company)
+    other = str(company.manager)
+    org.employees[other] = {"id": other, "position_id": POSITION, "version": 1}
+    move = ok(await propose(hr, company), 201)
+    await approve(hr, move)
+    org.answer_about = other
+    assert await sweep(hr) == 0
+    waiting = await read(hr, move)
+    assert waiting["status"] == "approved"
+    assert "another employee" in waiting["org_error"]
+    assert org.employees[str(company.employee)]["position_id"] is None
+    org.answer_about = None
+    assert await sweep(hr) == 1
+    assert (await read(hr, move))["status"] == "applied"
+    assert org.employees[str(company.employee)]["position_id"] == POSITION
+
+
 async def test_a_rejected_move_never_reaches_org(hr: HrService, company: Company) -> None:
     org = org_of(hr, company)
     move = ok(await propose(hr, company), 201)

@@ -203,6 +203,36 @@ async def test_the_checklist_completes_and_the_employee_becomes_active(hiring: H
     assert late.json()["code"] == "onboarding_completed"
 
 
+async def test_an_activation_answered_about_another_employee_is_asked_again(
+    hiring: Hiring,
+) -> None:
+    hr = hiring.hr
+    org = org_of(hr)
+    first = await accept(hr, await approved_offer(hiring, "冯六", "feng6@example.com"))
+    second = await accept(hr, await approved_offer(hiring, "冯七", "feng7@example.com"))
+    org.answer_about = first["employee_id"]
+    path = f"{API}/onboardings/{second['id']}"
+    ok(
+        await hr.client.post(
+            f"{API}/labour-contracts",
+            json={"employee_id": second["employee_id"], **CONTRACT},
+            headers=hr.hr(),
+        ),
+        201,
+    )
+    done = {"orientation_training": True, "equipment_issued": True, "accounts_created": True}
+    found = ok(await hr.client.patch(path, json=done, headers=hr.hr()))
+    assert (found["status"], found["org_status"]) == ("open", "onboarding")
+    assert "another employee" in found["org_error"]
+    assert org.employees[second["employee_id"]]["status"] == "onboarding"
+    org.answer_about = None
+    assert await sweep(hr) == 1
+    found = ok(await hr.client.get(path, headers=hr.hr()))
+    assert (found["status"], found["org_status"]) == ("completed", "active")
+    assert org.employees[second["employee_id"]]["status"] == "active"
+    assert org.employees[first["employee_id"]]["status"] == "onboarding"
+
+
 async def test_who_sees_onboardings(hiring: Hiring) -> None:
     hr, company = hiring.hr, hiring.company
     offer = await approved_offer(hiring, "陈七", "chen7@example.com")

@@ -265,6 +265,12 @@ async def _activate(org: ServiceClient, employee_id: uuid.UUID) -> None:
     except ServiceUnavailable as exc:
         raise _Retry(str(exc.detail)) from exc
     if response.status_code == 200:
+        about = response.json().get("id")
+        if about != str(employee_id):
+            log.error(
+                "org's answer to activating %s is about another employee (%s)", employee_id, about
+            )
+            raise _Retry(f"org answered about another employee ({about}), not this new hire")
         return
     if response.status_code >= 500 or response.status_code in RETRYABLE:
         raise _Retry(f"org answered {response.status_code}")

@@ -243,19 +243,32 @@ def _check(response: httpx.Response) -> None:
         raise _Refused(f"org answered {response.status_code}: {response.text[:400]}")
 
 
+def _about(response: httpx.Response, move: CareerMove) -> dict[str, Any]:
+    """The employee record org answered, once it is seen to be the mover's: an answer about
+    anyone else (mixed up on its way) is logged and asked again, never compared or trusted."""
+    record: dict[str, Any] = response.json()
+    if record.get("id") != str(move.employee_id):
+        log.error(
+            "career move %s: org's answer is about another employee (%s)", move.id, record.get("id")
+        )
+        raise _Retry(f"org answered about another employee ({record.get('id')})")
+    return record
+
+
 async def _apply(org: ServiceClient, move: CareerMove) -> None:
     """GET the employee for its ETag; PATCH what differs with ``If-Match``."""
     path = f"{EMPLOYEES}/{move.employee_id}"
     try:
         current = await org.request("GET", path)
         _check(current)
-        record = current.json()
+        record = _about(current, move)
         changes = {k: v for k, v in wanted(move).items() if str(record.get(k)) != v}
         if not changes:
             return  # already as the move wants (an earlier answer was lost): applied once
         etag = current.headers.get("etag") or f'"{record.get("version")}"'
         patched = await org.request("PATCH", path, json=changes, headers={"If-Match": etag})
         _check(patched)
+        _about(patched, move)
     except ServiceUnavailable as exc:
         raise _Retry(str(exc.detail)) from exc
 
