@@ -155,11 +155,11 @@ class CompanyUpdate(Strict):
         {"registered_address": "北京市海淀区中关村大街 1 号", "structure_type": "line_functional"}
     )
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    structure_type: StructureType | None = None
-    registered_address: str | None = Field(default=None, max_length=500)
+    name: str | None = omittable(min_length=1, max_length=200)
+    structure_type: StructureType | None = omittable()
+    registered_address: str | None = omittable(max_length=500)
     unified_social_credit_code: str | None = Field(default=None, max_length=18)
-    default_currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    default_currency: str | None = omittable(pattern=r"^[A-Z]{3}$")
 
     _check_code = field_validator("unified_social_credit_code")(_credit_code)
 
@@ -216,7 +216,7 @@ class DepartmentCreate(Strict):
 class DepartmentUpdate(Strict):
     model_config = examples({"name": "研发中心", "head_employee_id": MANAGER_ID})
 
-    code: str | None = Field(default=None, min_length=1, max_length=32, pattern=r"^[A-Z0-9_-]+$")
+    code: str | None = omittable(min_length=1, max_length=32, pattern=r"^[A-Z0-9_-]+$")
     name: str | None = Field(default=None, min_length=1, max_length=200)
     name_en: str | None = Field(default=None, max_length=200)
     parent_id: uuid.UUID | None = None
@@ -480,10 +480,10 @@ class PartyCreate(Strict):
 class PartyUpdate(Strict):
     model_config = examples({"tier": "B", "address": "上海市浦东新区博云路 2 号"})
 
-    kind: PartyKind | None = None
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: PartyKind | None = omittable()
+    name: str | None = omittable(min_length=1, max_length=200)
     credit_code: str | None = Field(default=None, max_length=18)
-    address: str | None = Field(default=None, max_length=500)
+    address: str | None = omittable(max_length=500)
     industry: str | None = Field(default=None, max_length=100)
     tier: str | None = Field(default=None, max_length=20)
     owner_employee_id: uuid.UUID | None = None
@@ -527,7 +527,7 @@ class ContactCreate(Strict):
 class ContactUpdate(Strict):
     model_config = examples({"title": "采购总监"})
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name: str | None = omittable(min_length=1, max_length=100)
     title: str | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, max_length=40)
     email: EmailStr | None = None

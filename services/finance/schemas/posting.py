@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.finance.db.posting import DIMENSIONS, Dimension, ExceptionStatus, FactStatus
+from shared.contracts.omittable import omittable
 
 FACT_TYPE_PATTERN = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -91,12 +92,12 @@ class PostingRuleUpdate(BaseModel):
         {"debit_account": "6602.03", "dimensions": ["department"]}, {"active": False}
     )
 
-    debit_account: AccountCode | None = None
-    credit_account: AccountCode | None = None
-    dimensions: list[Dimension] | None = Field(default=None, max_length=4)
+    debit_account: AccountCode | None = omittable()
+    credit_account: AccountCode | None = omittable()
+    dimensions: list[Dimension] | None = omittable(max_length=4)
     cash_flow_item: CashFlowItemCode | None = None
-    description: str | None = Field(default=None, max_length=500)
-    active: bool | None = None
+    description: str | None = omittable(max_length=500)
+    active: bool | None = omittable()
 
 
 RULE_EXAMPLE: dict[str, Any] = {

@@ -10,6 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from services.finance.db.tax import FilingFrequency, FilingKind, Tax, TaxpayerKind
 from services.finance.domain.tax_calendar import FilingStatus
 from shared.contracts.money import Money, NonNegativeMoney
+from shared.contracts.omittable import omittable
 
 
 def _rate(value: Any) -> Decimal:
@@ -103,11 +104,11 @@ class TaxRegistrationUpdate(BaseModel):
 
     rate: Rate | None = None
     taxpayer_kind: TaxpayerKind | None = None
-    filing_frequency: FilingFrequency | None = None
-    payable_account: AccountCode | None = None
-    effective_from: date | None = None
+    filing_frequency: FilingFrequency | None = omittable()
+    payable_account: AccountCode | None = omittable()
+    effective_from: date | None = omittable()
     effective_to: date | None = None
-    note: str | None = Field(default=None, max_length=500)
+    note: str | None = omittable(max_length=500)
 
 
 class TaxRegistrationRead(BaseModel):
