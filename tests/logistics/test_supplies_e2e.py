@@ -159,10 +159,14 @@ def test_a_requisition_approved_in_workflow_is_reserved_and_collected(office: Of
         )
     )["items"]
     assert [(m["kind"], m["quantity"], m["balance_after"]) for m in ledger] == [("issue", -5, 5)]
-    events = ok(
-        office.admin.get(
-            f"{LOG}/events",
-            params={"after": 0, "limit": 1000, "type": "logistics.requisition.collected"},
-        )
-    )["items"]
-    assert [e["subject"]["id"] for e in events] == [created["id"]]
+
+    def collected() -> list[str]:  # an event joins the feed a moment after its commit
+        events = ok(
+            office.admin.get(
+                f"{LOG}/events",
+                params={"after": 0, "limit": 1000, "type": "logistics.requisition.collected"},
+            )
+        )["items"]
+        return [e["subject"]["id"] for e in events]
+
+    assert eventually(collected, within=10, what="the collection's event") == [created["id"]]
