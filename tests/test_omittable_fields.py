@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from services.finance.schemas.posting import PostingRuleUpdate
 from services.finance.schemas.tax import TaxRegistrationUpdate
+from services.logistics.schemas.meetings import ActionItemUpdate
 from services.org.schemas import (
     CompanyUpdate,
     ContactUpdate,
@@ -37,6 +38,7 @@ NOT_CLEARED: list[tuple[type[BaseModel], set[str], set[str]]] = [
         {"debit_account", "credit_account", "dimensions", "description", "active"},
         {"cash_flow_item"},
     ),
+    (ActionItemUpdate, {"title", "owner_employee_id", "status"}, {"due_date"}),
     (
         TaxRegistrationUpdate,
         {"filing_frequency", "payable_account", "effective_from", "note"},

@@ -299,6 +299,14 @@ async def test_minutes_with_decisions_and_an_attendees_open_action_items(
         )
     )
     assert done["status"] == "done"
+    for cleared in ({"title": None}, {"status": None}, {"owner_employee_id": None}):
+        problem(
+            await logistics.client.patch(
+                f"{API}/action-items/{item['id']}", json=cleared, headers=logistics.staff()
+            ),
+            422,
+            "validation_error",
+        )
     after = ok(
         await logistics.client.get(
             f"{API}/action-items?owner=me&status=open", headers=logistics.employee(BOB)

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from shared.contracts.omittable import omittable
 from shared.kit.db import LongText, MediumText, ShortText
 
 ROOM_ID = "0193a8c0-0000-7000-8000-00000000c001"
@@ -497,10 +498,10 @@ class ActionItemUpdate(Strict):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"status": "done"}]})
 
-    title: str | None = Field(default=None, min_length=1, max_length=500)
-    owner_employee_id: uuid.UUID | None = None
+    title: str | None = omittable(min_length=1, max_length=500)
+    owner_employee_id: uuid.UUID | None = omittable()
     due_date: date | None = None
-    status: ActionItemStatus | None = None
+    status: ActionItemStatus | None = omittable()
 
 
 class MinutesRead(BaseModel):
