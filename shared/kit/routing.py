@@ -251,6 +251,10 @@ class BodyShape:
                     return None
             return found
         kind = schema.get("type")
+        if value is None and isinstance(kind, str) and kind != "null":
+            # A field the document does not let be null (one a change cannot clear): refused
+            # here, before the route looks at If-Match or anything else.
+            return f"a JSON {kind}, not null"
         if kind == "boolean" and not isinstance(value, bool):
             return "a JSON boolean (true or false)"
         if kind == "integer" and not _JSON_TYPES["integer"](value):

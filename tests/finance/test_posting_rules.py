@@ -233,6 +233,16 @@ async def test_a_rule_names_postable_accounts_and_a_cash_item_on_its_cash_side(
         headers=finance.staff(),
     )
     assert (null.status_code, null.json()["code"]) == (422, "validation_error")
+    # a null the document refuses is refused before the version is compared (422, not 412)
+    stale_and_null = await finance.client.patch(
+        f"{url}/{(await rules(finance, component='wages'))[0]['id']}",
+        json={"dimensions": None},
+        headers={**finance.staff(), "If-Match": '"99"'},
+    )
+    assert (stale_and_null.status_code, stale_and_null.json()["code"]) == (
+        422,
+        "validation_error",
+    )
     assert len(await rules(finance, fact_type=PAYROLL)) == 7
 
 
