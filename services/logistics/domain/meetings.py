@@ -486,9 +486,6 @@ async def update_item(
             raise Forbidden("the owner changes only an item's status", code="organizer_only")
     if "owner_employee_id" in changes and changes["owner_employee_id"] is None:
         raise Unprocessable("an action item always has an owner", code="validation_error")
-    for required in ("title", "status"):
-        if required in changes and changes[required] is None:
-            raise Unprocessable(f"an action item always has a {required}", code="validation_error")
     for key, value in changes.items():
         setattr(item, key, value)
     await session.flush()
