@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.registry import COMPONENT_NAMES, SERVICE_NAMES, component
+from tests.conftest import PATIENCE
 
 # What the kit's ``ServiceClient.get_record`` and hr's onboarding log when an answer is about
 # another record than the one asked for.
@@ -106,7 +107,7 @@ class RunningPlatform:
 
     def launcher_metrics(self) -> str:
         """The launcher's own Prometheus metrics (restarts, components up)."""
-        response = httpx.get(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=10)
+        response = httpx.get(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=PATIENCE)
         response.raise_for_status()
         return response.text
 
@@ -119,7 +120,7 @@ class RunningPlatform:
         response = httpx.post(
             f"{self.url}/api/v1/auth/token",
             data={"grant_type": "password", "username": username, "password": password},
-            timeout=10,
+            timeout=PATIENCE,
         )
         response.raise_for_status()
         return str(response.json()["access_token"])

@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 
 from officina.supervisor import Supervisor
+from tests.conftest import PATIENCE
 from tests.platform_runner import free_port
 
 
@@ -33,14 +34,14 @@ def test_a_silent_client_of_the_launcher_metrics_does_not_hold_up_supervision(
 
         thread = threading.Thread(target=tick, daemon=True)
         thread.start()
-        thread.join(timeout=60)
+        thread.join(timeout=PATIENCE)
         assert ticked.is_set(), "the supervise loop is stuck on a silent metrics client"
         silent.close()
 
         answers: list[httpx.Response] = []
         reader = threading.Thread(
             target=lambda: answers.append(
-                httpx.get(f"http://127.0.0.1:{supervisor.metrics_port}/metrics", timeout=30)
+                httpx.get(f"http://127.0.0.1:{supervisor.metrics_port}/metrics", timeout=PATIENCE)
             ),
             daemon=True,
         )

@@ -29,7 +29,7 @@ import httpx
 import pytest
 
 from shared.registry import SERVICE_NAMES
-from tests.conftest import POSTGRES_URL, TEST_DB
+from tests.conftest import PATIENCE, POSTGRES_URL, TEST_DB
 from tests.platform_runner import ADMIN_PASSWORD, RunningPlatform, start_platform
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,7 +69,7 @@ def login(platform: RunningPlatform, username: str, password: str) -> str:
 
 def give_every_staff_role(platform: RunningPlatform, username: str) -> None:
     admin = {"Authorization": f"Bearer {platform.token('admin', ADMIN_PASSWORD)}"}
-    with httpx.Client(base_url=platform.url, timeout=30) as http:
+    with httpx.Client(base_url=platform.url, timeout=PATIENCE) as http:
         users = http.get("/api/v1/auth/users", params={"q": username}, headers=admin).json()
         account = next(user for user in users["items"] if user["username"] == username)
         changed = http.patch(

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from shared.registry import COMPONENT_NAMES
-from tests.conftest import POSTGRES_URL, TEST_DB
+from tests.conftest import PATIENCE, POSTGRES_URL, TEST_DB
 from tests.platform_runner import READY_TIMEOUT, SERVICES, RunningPlatform, start_platform
 
 # A test here may start the platform twice: allow several readiness limits, not the suite's
@@ -66,15 +66,16 @@ def test_up_reports_every_service_ready_and_sigterm_leaves_no_process(
 ) -> None:
     platform = _start(tmp_path, started)
     try:
-        ready = httpx.get(f"{platform.url}/readyz", timeout=5)
+        ready = httpx.get(f"{platform.url}/readyz", timeout=PATIENCE)
         assert ready.status_code == 200
         assert ready.json()["services"] == dict.fromkeys(SERVICES, "ready")
         for service in SERVICES:
             assert (
-                httpx.get(f"{platform.service_url(service)}/readyz", timeout=5).status_code == 200
+                httpx.get(f"{platform.service_url(service)}/readyz", timeout=PATIENCE).status_code
+                == 200
             )
         # The launcher polls /readyz itself and then prints where the docs are.
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + PATIENCE
         while "docs at" not in platform.log() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert "docs at" in platform.log()
@@ -99,7 +100,9 @@ def test_a_restart_keeps_the_accounts_made_on_the_first_start(
         token = first.token()
         assert (
             httpx.get(
-                f"{first.url}/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}
+                f"{first.url}/api/v1/auth/me",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=PATIENCE,
             ).json()["username"]
             == "admin"
         )
@@ -111,7 +114,9 @@ def test_a_restart_keeps_the_accounts_made_on_the_first_start(
     assert second.token()
     token = second.token()
     users = httpx.get(
-        f"{second.url}/api/v1/auth/users", headers={"Authorization": f"Bearer {token}"}
+        f"{second.url}/api/v1/auth/users",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=PATIENCE,
     )
     assert [user["username"] for user in users.json()["items"]] == ["admin"]
 

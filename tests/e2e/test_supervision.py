@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from shared.registry import component
-from tests.conftest import POSTGRES_URL, TEST_DB
+from tests.conftest import PATIENCE, POSTGRES_URL, TEST_DB
 from tests.platform_runner import (
     READY_TIMEOUT,
     SERVICES,
@@ -64,7 +64,7 @@ def _events(platform: RunningPlatform, service: str, token: str) -> httpx.Respon
         f"{platform.url}/api/v1/{service}/events",
         params={"after": 0},
         headers={"Authorization": f"Bearer {token}"},
-        timeout=30,
+        timeout=PATIENCE,
     )
 
 
@@ -127,11 +127,11 @@ def test_a_service_that_crashes_at_every_start_is_given_up_on_and_the_rest_keep_
         )
 
         def others_ready() -> bool:
-            body = httpx.get(f"{platform.url}/readyz", timeout=10).json()
+            body = httpx.get(f"{platform.url}/readyz", timeout=PATIENCE).json()
             return all(body["services"][s] == "ready" for s in SERVICES if s != "hr")
 
         _eventually(others_ready, "every other service ready")
-        ready = httpx.get(f"{platform.url}/readyz", timeout=10)
+        ready = httpx.get(f"{platform.url}/readyz", timeout=PATIENCE)
         assert ready.status_code == 503
         assert ready.json()["services"]["hr"] != "ready"
 

@@ -48,7 +48,7 @@ def pid_of(platform: RunningPlatform, name: str) -> int:
 
 def hr_officer(platform: RunningPlatform) -> httpx.Client:
     """A client for an HR officer (hires people in org), once org accepts tokens."""
-    admin = httpx.Client(base_url=platform.url, headers=bearer(platform.token()), timeout=30)
+    admin = httpx.Client(base_url=platform.url, headers=bearer(platform.token()), timeout=PATIENCE)
     eventually(lambda: admin.get(f"{ORG}/departments").status_code == 200, "org accepting tokens")
     username = f"hr.{uuid.uuid4().hex[:6]}"
     created = admin.post(
@@ -56,7 +56,7 @@ def hr_officer(platform: RunningPlatform) -> httpx.Client:
     )
     assert created.status_code == 201, created.text
     token = platform.token(username, PASSWORD)
-    return httpx.Client(base_url=platform.url, headers=bearer(token), timeout=30)
+    return httpx.Client(base_url=platform.url, headers=bearer(token), timeout=PATIENCE)
 
 
 def department_id(client: httpx.Client) -> str:

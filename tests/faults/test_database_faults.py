@@ -127,13 +127,13 @@ def test_postgres_stopped_mid_load_flips_readiness_and_everything_recovers_by_it
             own_postgres.stop()
 
             def not_ready() -> bool:
-                ready = httpx.get(f"{platform.url}/readyz", timeout=60)
+                ready = httpx.get(f"{platform.url}/readyz", timeout=PATIENCE)
                 services = ready.json()["services"]
                 return ready.status_code == 503 and all(services[s] != "ready" for s in SERVICES)
 
             eventually(not_ready, "/readyz saying the services are not ready")
             # The processes answer (problems, not hangs) while the database is away.
-            assert httpx.get(f"{platform.url}/healthz", timeout=60).status_code == 200
+            assert httpx.get(f"{platform.url}/healthz", timeout=PATIENCE).status_code == 200
             during = hr.get(f"{ORG}/departments")
             assert during.status_code >= 500
             assert during.headers["content-type"].startswith("application/problem+json")
@@ -141,7 +141,7 @@ def test_postgres_stopped_mid_load_flips_readiness_and_everything_recovers_by_it
             hired_before_restart = len(hirer.hired)
             own_postgres.start()
             eventually(
-                lambda: httpx.get(f"{platform.url}/readyz", timeout=60).status_code == 200,
+                lambda: httpx.get(f"{platform.url}/readyz", timeout=PATIENCE).status_code == 200,
                 "/readyz ready again",
             )
             # a hire cut off by the stop waits for its key's claim to count as abandoned
@@ -156,7 +156,9 @@ def test_postgres_stopped_mid_load_flips_readiness_and_everything_recovers_by_it
         assert hirer.failure is None
         assert platform.process.poll() is None, "the launcher keeps running"
 
-        admin = httpx.Client(base_url=platform.url, headers=bearer(platform.token()), timeout=30)
+        admin = httpx.Client(
+            base_url=platform.url, headers=bearer(platform.token()), timeout=PATIENCE
+        )
         assert_each_hire_applied_once(admin, [hirer])
     finally:
         platform.stop()

@@ -57,7 +57,7 @@ def test_a_service_killed_under_load_comes_back_and_every_write_is_applied_exact
 ) -> None:
     platform = start(tmp_path, platforms)
     hr = hr_officer(platform)
-    admin = httpx.Client(base_url=platform.url, headers=bearer(platform.token()), timeout=30)
+    admin = httpx.Client(base_url=platform.url, headers=bearer(platform.token()), timeout=PATIENCE)
     department = department_id(hr)
     hirers = [Hirer(hr, department, f"K{n}{uuid.uuid4().hex[:4].upper()}") for n in range(3)]
     threads = [threading.Thread(target=hirer.run, daemon=True) for hirer in hirers]
@@ -97,7 +97,7 @@ def test_each_component_killed_in_turn_is_restarted_while_the_rest_answer(
     tmp_path: Path, platforms: list[RunningPlatform]
 ) -> None:
     platform = start(tmp_path, platforms)
-    admin = httpx.Client(base_url=platform.url, headers=bearer(platform.token()), timeout=60)
+    admin = httpx.Client(base_url=platform.url, headers=bearer(platform.token()), timeout=PATIENCE)
 
     def answers(service: str) -> bool:
         return admin.get(f"/api/v1/{service}/audit-log").status_code == 200
@@ -113,7 +113,7 @@ def test_each_component_killed_in_turn_is_restarted_while_the_rest_answer(
         eventually(lambda v=victim, o=old: pid_of(platform, v) != o, f"{victim} restarted")  # type: ignore[misc]
         eventually(lambda v=victim: answers(v), f"{victim} answering again")  # type: ignore[misc]
     assert platform.process.poll() is None, "the launcher keeps running"
-    assert httpx.get(f"{platform.url}/readyz", timeout=60).status_code == 200
+    assert httpx.get(f"{platform.url}/readyz", timeout=PATIENCE).status_code == 200
 
 
 @pytest.mark.timeout(900)
@@ -155,7 +155,7 @@ def test_a_frozen_service_is_504_for_its_callers_named_by_readyz_and_recovers_on
         lambda: admin.get("/api/v1/hr/audit-log").status_code == 200, "hr answering after SIGCONT"
     )
     eventually(
-        lambda: httpx.get(f"{platform.url}/readyz", timeout=30).status_code == 200,
+        lambda: httpx.get(f"{platform.url}/readyz", timeout=PATIENCE).status_code == 200,
         "/readyz ready after SIGCONT",
     )
     assert pid_of(platform, "hr") == hr_pid, "a frozen process is resumed, not replaced"

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from tests.conftest import PATIENCE
 from tests.hr.test_leave_saga_e2e import eventually
 from tests.platform_runner import ADMIN_PASSWORD, RunningPlatform
 
@@ -16,7 +17,7 @@ FIN = "/api/v1/finance"
 def login(platform: RunningPlatform, username: str, password: str = PASSWORD) -> httpx.Client:
     token = platform.token(username, password)
     return httpx.Client(
-        base_url=platform.url, headers={"Authorization": f"Bearer {token}"}, timeout=15
+        base_url=platform.url, headers={"Authorization": f"Bearer {token}"}, timeout=PATIENCE
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from tests.conftest import PATIENCE
 from tests.finance.statements_helpers import EXPECTED, SMALL_COMPANY
 from tests.platform_runner import ADMIN_PASSWORD, RunningPlatform
 
@@ -26,7 +27,7 @@ PATHS = {
 def login(platform: RunningPlatform, username: str, password: str = PASSWORD) -> httpx.Client:
     token = platform.token(username, password)
     return httpx.Client(
-        base_url=platform.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        base_url=platform.url, headers={"Authorization": f"Bearer {token}"}, timeout=PATIENCE
     )
 
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from shared.kit.testing import bearer
+from tests.conftest import PATIENCE
 from tests.platform_runner import ADMIN_PASSWORD, RunningPlatform
 
 AUTH = "/api/v1/auth"
@@ -19,7 +20,7 @@ AUTH = "/api/v1/auth"
 
 @pytest.fixture(scope="module")
 def http(platform: RunningPlatform) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=platform.url, timeout=30) as client:
+    with httpx.Client(base_url=platform.url, timeout=PATIENCE) as client:
         yield client
 
 
@@ -96,7 +97,7 @@ def eventually_refused_by_the_service(
     """The service itself learns of the revocation from the gateway's key set within seconds."""
     deadline = time.monotonic() + 60
     while True:
-        answer = httpx.get(f"{platform.service_url('org')}{path}", headers=token, timeout=10)
+        answer = httpx.get(f"{platform.service_url('org')}{path}", headers=token, timeout=PATIENCE)
         if answer.status_code == 401:
             assert answer.json()["code"] == "token_revoked"
             return

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from shared.kit.testing import TokenMinter, bearer
+from tests.conftest import PATIENCE
 from tests.gateway.browser import CHROMIUM, NetworkLog, authorize, chromium, shown_paths, try_it_out
 from tests.platform_runner import ADMIN_PASSWORD, SERVICES, RunningPlatform
 
@@ -32,7 +33,7 @@ def admin_token(platform: RunningPlatform) -> str:
 
 @pytest.fixture(scope="module")
 def http(platform: RunningPlatform) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=platform.url, timeout=15) as client:
+    with httpx.Client(base_url=platform.url, timeout=PATIENCE) as client:
         yield client
 
 
@@ -149,7 +150,7 @@ def test_a_client_reads_its_service_and_is_refused_writes_and_other_services(
 
 
 def test_services_refuse_a_direct_call_without_a_token(platform: RunningPlatform) -> None:
-    response = httpx.get(f"{platform.service_url('org')}/api/v1/org/events", timeout=10)
+    response = httpx.get(f"{platform.service_url('org')}/api/v1/org/events", timeout=PATIENCE)
 
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
@@ -162,7 +163,7 @@ def test_services_refuse_a_direct_call_with_a_token_signed_by_another_key(
     forged = TokenMinter().user(("admin",), username="admin")
 
     response = httpx.get(
-        f"{platform.service_url('org')}/api/v1/org/events", headers=bearer(forged), timeout=10
+        f"{platform.service_url('org')}/api/v1/org/events", headers=bearer(forged), timeout=PATIENCE
     )
 
     assert response.status_code == 401
@@ -174,7 +175,7 @@ def test_services_accept_a_direct_call_with_a_gateway_token(
     response = httpx.get(
         f"{platform.service_url('org')}/api/v1/org/events",
         headers=bearer(admin_token),
-        timeout=10,
+        timeout=PATIENCE,
     )
 
     assert response.status_code == 200
@@ -186,7 +187,7 @@ def test_services_apply_their_own_rules_to_a_client_that_bypasses_the_gateway(
     token = client_token(http, admin_token, "hr:read")
 
     response = httpx.get(
-        f"{platform.service_url('org')}/api/v1/org/events", headers=bearer(token), timeout=10
+        f"{platform.service_url('org')}/api/v1/org/events", headers=bearer(token), timeout=PATIENCE
     )
 
     assert response.status_code == 403

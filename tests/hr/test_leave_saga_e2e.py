@@ -27,7 +27,7 @@ WF = "/api/v1/workflow"
 def login(platform: RunningPlatform, username: str, password: str = PASSWORD) -> httpx.Client:
     token = platform.token(username, password)
     return httpx.Client(
-        base_url=platform.url, headers={"Authorization": f"Bearer {token}"}, timeout=15
+        base_url=platform.url, headers={"Authorization": f"Bearer {token}"}, timeout=PATIENCE
     )
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 
+from tests.conftest import PATIENCE
 from tests.platform_runner import ADMIN_PASSWORD, RunningPlatform
 
 PASSWORD = "a-long-enough-secret-42"
@@ -13,7 +14,7 @@ def login(platform: RunningPlatform, username: str, password: str = PASSWORD) ->
     """A client carrying the access token of ``username``, talking to the gateway."""
     token = platform.token(username, password)
     return httpx.Client(
-        base_url=platform.url, headers={"Authorization": f"Bearer {token}"}, timeout=15
+        base_url=platform.url, headers={"Authorization": f"Bearer {token}"}, timeout=PATIENCE
     )
 
 
@@ -96,5 +97,5 @@ def test_hr_staffs_the_company_and_an_employee_reads_the_directory_but_not_other
         assert refused.headers["content-type"].startswith("application/problem+json")
         assert refused.json()["code"] == "hr_only"
 
-    anonymous = httpx.get(f"{platform.url}/api/v1/org/employees", timeout=15)
+    anonymous = httpx.get(f"{platform.url}/api/v1/org/employees", timeout=PATIENCE)
     assert anonymous.status_code == 401

@@ -48,12 +48,12 @@ class Company:
     department_id: str
 
     def anonymous(self) -> httpx.Client:
-        return httpx.Client(base_url=self.platform.url, timeout=30)
+        return httpx.Client(base_url=self.platform.url, timeout=PATIENCE)
 
 
 def _login(platform: RunningPlatform, username: str, password: str = PASSWORD) -> httpx.Client:
     token = platform.token(username, password)
-    return httpx.Client(base_url=platform.url, headers=bearer(token), timeout=30)
+    return httpx.Client(base_url=platform.url, headers=bearer(token), timeout=PATIENCE)
 
 
 def _ok(response: httpx.Response, status: int = 200) -> Any:
@@ -206,7 +206,7 @@ class TestAPI2BrokenAuthentication:
         for service in SERVICES:
             through = company.anonymous().get(f"/api/v1/{service}/events")
             direct = httpx.get(
-                f"{platform.service_url(service)}/api/v1/{service}/events", timeout=30
+                f"{platform.service_url(service)}/api/v1/{service}/events", timeout=PATIENCE
             )
             assert_problem(through, 401)
             assert_problem(direct, 401)
@@ -235,7 +235,7 @@ class TestAPI2BrokenAuthentication:
             direct = httpx.get(
                 f"{platform.service_url(service)}/api/v1/{service}/events",
                 headers=bearer(token),
-                timeout=30,
+                timeout=PATIENCE,
             )
             assert_problem(through, 401)
             assert_problem(direct, 401)
@@ -514,21 +514,25 @@ class TestAPI5BrokenFunctionLevelAuthorization:
         token = _client_token(company, "org:read")
         platform = company.platform
         hr_direct = httpx.get(
-            f"{platform.service_url('hr')}{HR}/leave-requests", headers=bearer(token), timeout=30
+            f"{platform.service_url('hr')}{HR}/leave-requests",
+            headers=bearer(token),
+            timeout=PATIENCE,
         )
         wf_direct = httpx.get(
             f"{platform.service_url('workflow')}{WF}/definitions",
             headers=bearer(token),
-            timeout=30,
+            timeout=PATIENCE,
         )
         org_write_direct = httpx.post(
             f"{platform.service_url('org')}{ORG}/parties",
             json={"kind": "customer", "name": "客户端写"},
             headers=bearer(token),
-            timeout=30,
+            timeout=PATIENCE,
         )
         org_read_direct = httpx.get(
-            f"{platform.service_url('org')}{ORG}/departments", headers=bearer(token), timeout=30
+            f"{platform.service_url('org')}{ORG}/departments",
+            headers=bearer(token),
+            timeout=PATIENCE,
         )
 
         assert_problem(company.anonymous().get(f"{HR}/leave-requests", headers=bearer(token)), 403)
