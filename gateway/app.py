@@ -4,6 +4,7 @@ import asyncio
 import base64
 import hashlib
 import importlib.util
+import json
 import logging
 import re
 import time
@@ -109,6 +110,11 @@ class Gateway:
         )
         self.service_docs: dict[str, dict[str, Any]] = {}
         self.docs_fetched_at = 0.0
+        # The merged document, serialized, and the generation of service_docs it was built
+        # from: merging and serializing cost a third of a CPU second, and /openapi.json is
+        # public, so it is built once per change rather than once per request.
+        self.docs_generation = 0
+        self._merged: tuple[int, bytes] | None = None
 
     async def authenticate(self, authorization: str | None) -> Principal:
         """The caller of a request, from its ``Authorization`` header; Unauthorized without a
@@ -148,15 +154,32 @@ class Gateway:
                     service, f"/api/v1/{service}/openapi.json", seconds=OPENAPI_FETCH_SECONDS
                 )
                 if status == 200 and isinstance(document, dict):
-                    self.service_docs[service] = document
+                    if self.service_docs.get(service) != document:
+                        self.service_docs[service] = document
+                        self.docs_generation += 1
+                    return
             except Exception:
-                self.service_docs.pop(service, None)
+                pass
+            if self.service_docs.pop(service, None) is not None:
+                self.docs_generation += 1
 
         if wanted:
             await asyncio.gather(*(fetch(service) for service in wanted))
             if due:
                 self.docs_fetched_at = time.monotonic()
         return [s for s in SERVICES if s not in self.service_docs]
+
+    async def merged_document(self, gateway_doc: dict[str, Any]) -> bytes:
+        """The platform's OpenAPI document as JSON: the gateway's paths and every service's
+        it can reach, the others named (rebuilt only when a service's document changed)."""
+        missing = await self.refresh_service_docs()
+        if self._merged is None or self._merged[0] != self.docs_generation:
+            document = merge_documents(gateway_doc, self.service_docs, missing)
+            self._merged = (
+                self.docs_generation,
+                json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode(),
+            )
+        return self._merged[1]
 
 
 class ProblemCORSMiddleware(CORSMiddleware):
@@ -436,11 +459,10 @@ def _docs_router(app: FastAPI) -> None:
         return {**gateway.keys.jwks(), "revoked": gateway.verifier.revocations.document()}
 
     @app.get("/openapi.json", include_in_schema=False)
-    async def openapi(request: Request) -> JSONResponse:
+    async def openapi(request: Request) -> Response:
         gateway: Gateway = request.app.state.gateway
-        missing = await gateway.refresh_service_docs()
-        document = merge_documents(request.app.openapi(), gateway.service_docs, missing)
-        return JSONResponse(document)
+        document = await gateway.merged_document(request.app.openapi())
+        return Response(document, media_type="application/json")
 
     @app.get("/asyncapi.json", include_in_schema=False)
     async def asyncapi(request: Request) -> JSONResponse:

@@ -97,6 +97,10 @@ async def _readyz(request: Request) -> Response:
     return JSONResponse({"status": "ready"})
 
 
+# Extra paths a fake service's OpenAPI document declares, by service (a test may add some).
+EXTRA_PATHS: dict[str, dict[str, Any]] = {}
+
+
 async def _openapi(request: Request) -> Response:
     service = request.path_params["service"]
     return JSONResponse(
@@ -110,7 +114,8 @@ async def _openapi(request: Request) -> Response:
                         "tags": [service],
                         "responses": {"200": {"description": "the request, echoed"}},
                     }
-                }
+                },
+                **EXTRA_PATHS.get(service, {}),
             },
         }
     )

@@ -10,7 +10,7 @@ import pytest
 
 from shared.contracts.principal import SERVICES
 from shared.kit.testing import bearer
-from tests.gateway.conftest import GatewayUnderTest, MakeGateway, pattern_bytes
+from tests.gateway.conftest import EXTRA_PATHS, GatewayUnderTest, MakeGateway, pattern_bytes
 from tests.problems import assert_problem
 
 PROBLEM_JSON = "application/problem+json"
@@ -528,6 +528,31 @@ async def test_openapi_merges_the_services_it_can_reach_and_names_the_others(
     for service in SERVICES:
         assert (f"/api/v1/{service}/echo" in document["paths"]) is (service != "finance")
     assert "finance" in document["info"]["description"].split("service unavailable")[-1]
+
+
+async def test_openapi_shows_a_service_s_changed_document_once_the_gateway_refreshes(
+    gateway: GatewayUnderTest,
+) -> None:
+    before = (await gateway.client.get("/openapi.json")).json()
+    assert before == (await gateway.client.get("/openapi.json")).json()
+    EXTRA_PATHS["org"] = {
+        "/api/v1/org/new-thing": {
+            "get": {
+                "operationId": "org_new_thing",
+                "tags": ["org"],
+                "responses": {"200": {"description": "a route org gained"}},
+            }
+        }
+    }
+    try:
+        gateway.app.state.gateway.docs_fetched_at = 0.0  # the refresh interval has passed
+        after = (await gateway.client.get("/openapi.json")).json()
+    finally:
+        EXTRA_PATHS.clear()
+
+    assert "/api/v1/org/new-thing" not in before["paths"]
+    assert "/api/v1/org/new-thing" in after["paths"]
+    assert set(after["paths"]) - set(before["paths"]) == {"/api/v1/org/new-thing"}
 
 
 async def test_head_relays_the_length_of_the_answer_it_stands_for(
