@@ -344,6 +344,32 @@ async def test_a_body_field_of_another_json_type_is_refused_not_coerced(
     assert problem["errors"][0]["loc"] == loc
 
 
+@pytest.mark.parametrize(
+    ("field", "detail"),
+    [
+        ({"note": None}, "note must be a JSON string, not null"),
+        ({"seats": None}, "seats must be a JSON integer, not null"),
+        ({"tags": [1, None]}, "tags.1 must be a JSON integer, not null"),
+        ({"nested": [{"confirmed": None}]}, "nested.0.confirmed must be a JSON boolean, not null"),
+    ],
+)
+async def test_a_null_where_the_document_allows_none_is_refused_by_name(
+    svc: NotesService, field: dict[str, object], detail: str
+) -> None:
+    body = {"on": "2026-01-05", **field}
+    response = await svc.client.post("/api/v1/notes/bookings", json=body, headers=svc.employee())
+
+    problem = assert_problem(response, 422, "validation_error")
+    assert problem["detail"] == detail
+    # A field the document lets be null still takes one.
+    cleared = await svc.client.post(
+        "/api/v1/notes/bookings",
+        json={"on": "2026-01-05", "memo": None, "until": None},
+        headers=svc.employee(),
+    )
+    assert cleared.status_code == 200, cleared.text
+
+
 async def test_a_body_of_the_documented_types_is_read(svc: NotesService) -> None:
     response = await svc.client.post(
         "/api/v1/notes/bookings",
