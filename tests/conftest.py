@@ -42,6 +42,9 @@ def pytest_configure(config: pytest.Config) -> None:
     migrations.replay_migrations()
 
 
+# First, so that pytest-xdist's own hook (which turns xdist_group into the node id's
+# ``@platform`` suffix its scheduler groups by) sees the markers added here.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
