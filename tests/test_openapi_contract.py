@@ -5,6 +5,7 @@ with every service's. What a generated client or "Try it out" reads is checked h
 the servers behave as declared is checked by the per-service tests and the platform run.
 """
 
+import re
 from functools import cache
 from typing import Any
 
@@ -120,6 +121,35 @@ def test_acknowledging_a_document_declares_both_answers() -> None:
     """It answers 201 the first time and 200 when repeated; both are in the document."""
     item = merged_document()["paths"]["/api/v1/org/documents/{document_id}/acknowledge"]
     assert {"200", "201"} <= set(item["post"]["responses"])
+
+
+def test_a_create_links_to_the_operations_on_the_record_it_made() -> None:
+    document = merged_document()
+    by_id = {
+        operation["operationId"]: (path, method) for method, path, operation, _ in operations()
+    }
+    departments = document["paths"]["/api/v1/org/departments"]["post"]["responses"]["201"]
+    assert departments["links"]["org_update_department"] == {
+        "operationId": "org_update_department",
+        "parameters": {"department_id": "$response.body#/id"},
+        "description": "PATCH /api/v1/org/departments/{department_id}: the record this call created.",
+    }
+    linked = 0
+    for _, path, operation, _ in operations():
+        for name, link in operation["responses"].get("201", {}).get("links", {}).items():
+            linked += 1
+            target_path, _ = by_id[link["operationId"]]
+            # Every path parameter of the target is given: the new id, the rest as called.
+            assert set(link["parameters"]) == set(re.findall(r"\{([^}]+)\}", target_path))
+            assert target_path.startswith(path + "/"), (name, path, target_path)
+            assert list(link["parameters"].values()).count("$response.body#/id") == 1
+    assert linked > 150
+    # A nested create (a party's contact) passes the party's id on.
+    contacts = document["paths"]["/api/v1/org/parties/{party_id}/contacts"]["post"]
+    assert contacts["responses"]["201"]["links"]["org_update_contact"]["parameters"] == {
+        "party_id": "$request.path.party_id",
+        "contact_id": "$response.body#/id",
+    }
 
 
 def test_tags_come_in_the_platforms_order_with_descriptions() -> None:

@@ -20,10 +20,14 @@ The rules, per operation:
   on a record (a path parameter) read ``If-Match`` and may answer 412; a POST reads
   ``Idempotency-Key``;
 - an operation with a request body may answer 413 and 415;
-- a read of a record reads ``If-None-Match`` and may answer 304.
+- a read of a record reads ``If-None-Match`` and may answer 304;
+- a create (a POST answering 201 with the new record's ``id``) declares a link to every
+  operation on that record (``<collection>/{id}`` and below), its ``id`` taken from the
+  answer: Swagger UI shows them, and schemathesis's stateful phase follows them.
 """
 
 import copy
+import re
 from typing import Any
 
 from shared.contracts.problem import Problem
@@ -245,7 +249,56 @@ def honest_openapi(
         for method, operation in item.items():
             if method in METHODS and isinstance(operation, dict):
                 _honest_operation(method, operation, secured_by_default, path_level, idempotency)
+    _declare_links(result)
     return result
+
+
+_PATH_PARAMETER = re.compile(r"\{([^}]+)\}")
+
+
+def _schema_of(document: dict[str, Any], schema: Any) -> dict[str, Any]:
+    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        schema = document.get("components", {}).get("schemas", {}).get(name)
+    return schema if isinstance(schema, dict) else {}
+
+
+def _declare_links(document: dict[str, Any]) -> None:
+    """Links from each create to the operations on the record it made (see the module's rules)."""
+    paths: dict[str, Any] = document.get("paths", {})
+    for collection, item in paths.items():
+        create = item.get("post") if isinstance(item, dict) else None
+        created = (create or {}).get("responses", {}).get("201")
+        if not isinstance(created, dict):
+            continue
+        body = created.get("content", {}).get("application/json", {}).get("schema")
+        if "id" not in _schema_of(document, body).get("properties", {}):
+            continue
+        own = _PATH_PARAMETER.findall(collection)
+        links: dict[str, Any] = {}
+        for path, target in paths.items():
+            first, _, _ = path.removeprefix(collection + "/").partition("/")
+            names = _PATH_PARAMETER.findall(path)
+            if (
+                not path.startswith(collection + "/")
+                or _PATH_PARAMETER.fullmatch(first) is None
+                or names != [*own, first[1:-1]]
+            ):
+                continue
+            for method, operation in target.items():
+                if method not in METHODS or not isinstance(operation, dict):
+                    continue
+                if not isinstance(operation.get("operationId"), str):
+                    continue
+                parameters = {name: f"$request.path.{name}" for name in own}
+                parameters[first[1:-1]] = "$response.body#/id"
+                links[operation["operationId"]] = {
+                    "operationId": operation["operationId"],
+                    "parameters": parameters,
+                    "description": f"{method.upper()} {path}: the record this call created.",
+                }
+        if links:
+            created["links"] = dict(sorted(links.items()))
 
 
 def model_examples(app: Any) -> dict[str, list[Any]]:
