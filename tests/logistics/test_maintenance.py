@@ -2,6 +2,7 @@
 generate — once per due date, however often or wherever the sweep runs."""
 
 import asyncio
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -206,6 +207,22 @@ async def test_a_schedule_needs_exactly_one_valid_rule(
     answer = await schedule(logistics, starts_on=TODAY.isoformat(), **rule)
 
     assert (answer.status_code, answer.json()["code"]) == (422, "invalid_rule")
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "status"),
+    [("1999-12-31", 422), ("2000-01-01", 201), ("2099-12-31", 201), ("0120-01-21", 422)],
+)
+async def test_a_schedule_starts_this_century_and_the_document_says_so(
+    logistics: LogisticsService, starts_on: str, status: int
+) -> None:
+    answer = await schedule(logistics, interval_unit="week", interval_count=1, starts_on=starts_on)
+    document = (await logistics.client.get(f"{API}/openapi.json")).json()
+    field = document["components"]["schemas"]["ScheduleCreate"]["properties"]["starts_on"]
+
+    assert answer.status_code == status, answer.text
+    # What the service refuses, the document refuses too (schemathesis found a 0120 refused).
+    assert (re.fullmatch(field["pattern"], starts_on) is not None) is (status == 201)
 
 
 async def test_a_work_order_is_started_and_completed_once(logistics: LogisticsService) -> None:

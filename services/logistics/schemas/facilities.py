@@ -252,7 +252,16 @@ class ScheduleCreate(BaseModel):
     interval_unit: IntervalUnit | None = None
     interval_count: Annotated[int, Field(ge=1, le=1000)] | None = None
     cron: Annotated[str, StringConstraints(min_length=9, max_length=100)] | None = None
-    starts_on: Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
+    # The bounds are this century's; JSON Schema has no bound for a date, so the document says
+    # it with a pattern (the year begins with 20).
+    starts_on: Annotated[
+        date,
+        Field(
+            ge=date(2000, 1, 1),
+            le=date(2099, 12, 31),
+            json_schema_extra={"pattern": r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"},
+        ),
+    ]
 
 
 class ScheduleUpdate(BaseModel):
