@@ -123,6 +123,12 @@ def test_acknowledging_a_document_declares_both_answers() -> None:
     assert {"200", "201"} <= set(item["post"]["responses"])
 
 
+def created_fields(operation: dict[str, Any]) -> set[str]:
+    schema = operation["responses"]["201"]["content"]["application/json"]["schema"]
+    name = schema["$ref"].rsplit("/", 1)[-1]
+    return set(merged_document()["components"]["schemas"][name]["properties"])
+
+
 def test_a_create_links_to_the_operations_on_the_record_it_made() -> None:
     document = merged_document()
     by_id = {
@@ -142,8 +148,15 @@ def test_a_create_links_to_the_operations_on_the_record_it_made() -> None:
             # Every path parameter of the target is given: the new id, the rest as called.
             assert set(link["parameters"]) == set(re.findall(r"\{([^}]+)\}", target_path))
             assert target_path.startswith(path + "/"), (name, path, target_path)
-            assert list(link["parameters"].values()).count("$response.body#/id") == 1
+            from_body = [v for v in link["parameters"].values() if v.startswith("$response.")]
+            assert len(from_body) == 1, (name, link)
+            assert from_body[0].removeprefix("$response.body#/") in created_fields(operation)
     assert linked > 150
+    # An account is known by its code, not by its id.
+    accounts = document["paths"]["/api/v1/finance/accounts"]["post"]["responses"]["201"]
+    assert {link["parameters"]["code"] for link in accounts["links"].values()} == {
+        "$response.body#/code"
+    }
     # A nested create (a party's contact) passes the party's id on.
     contacts = document["paths"]["/api/v1/org/parties/{party_id}/contacts"]["post"]
     assert contacts["responses"]["201"]["links"]["org_update_contact"]["parameters"] == {

@@ -21,9 +21,10 @@ The rules, per operation:
   ``Idempotency-Key``;
 - an operation with a request body may answer 413 and 415;
 - a read of a record reads ``If-None-Match`` and may answer 304;
-- a create (a POST answering 201 with the new record's ``id``) declares a link to every
-  operation on that record (``<collection>/{id}`` and below), its ``id`` taken from the
-  answer: Swagger UI shows them, and schemathesis's stateful phase follows them.
+- a create (a POST answering 201 with the new record) declares a link to every operation on
+  that record (``<collection>/{key}`` and below), the key taken from the answer (the field
+  named like the parameter, such as an account's ``code``, else its ``id``): Swagger UI
+  shows them, and schemathesis's stateful phase follows them.
 """
 
 import copy
@@ -272,8 +273,7 @@ def _declare_links(document: dict[str, Any]) -> None:
         if not isinstance(created, dict):
             continue
         body = created.get("content", {}).get("application/json", {}).get("schema")
-        if "id" not in _schema_of(document, body).get("properties", {}):
-            continue
+        fields = _schema_of(document, body).get("properties", {})
         own = _PATH_PARAMETER.findall(collection)
         links: dict[str, Any] = {}
         for path, target in paths.items():
@@ -285,13 +285,22 @@ def _declare_links(document: dict[str, Any]) -> None:
                 or names != [*own, first[1:-1]]
             ):
                 continue
+            # The record's key: the field named like the parameter (an account's ``code``),
+            # else its ``id`` for an ``…_id`` parameter.
+            key = first[1:-1]
+            if key in fields:
+                source = f"$response.body#/{key}"
+            elif "id" in fields and (key == "id" or key.endswith("_id")):
+                source = "$response.body#/id"
+            else:
+                continue
             for method, operation in target.items():
                 if method not in METHODS or not isinstance(operation, dict):
                     continue
                 if not isinstance(operation.get("operationId"), str):
                     continue
                 parameters = {name: f"$request.path.{name}" for name in own}
-                parameters[first[1:-1]] = "$response.body#/id"
+                parameters[key] = source
                 links[operation["operationId"]] = {
                     "operationId": operation["operationId"],
                     "parameters": parameters,
