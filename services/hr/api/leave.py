@@ -40,7 +40,7 @@ async def list_balances(
     principal: CurrentPrincipal,
     today: Today,
     employee_id: Annotated[str, me_or_id_query()] = "me",
-    year: int | None = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> list[LeaveBalance]:
     """Entitled, adjusted, used, pending and remaining days per leave type that uses a balance."""
     target = parse_me_or_id(employee_id) or principal.employee_id
