@@ -153,14 +153,15 @@ class Gateway:
                 status, document = await self.upstreams.get_json(
                     service, f"/api/v1/{service}/openapi.json", seconds=OPENAPI_FETCH_SECONDS
                 )
-                if status == 200 and isinstance(document, dict):
-                    if self.service_docs.get(service) != document:
-                        self.service_docs[service] = document
-                        self.docs_generation += 1
-                    return
             except Exception:
-                pass
-            if self.service_docs.pop(service, None) is not None:
+                # Unreachable: left out of the document, and named as missing.
+                if self.service_docs.pop(service, None) is not None:
+                    self.docs_generation += 1
+                return
+            # Another answer (a service still starting) keeps the document held, if any.
+            fresh = status == 200 and isinstance(document, dict)
+            if fresh and self.service_docs.get(service) != document:
+                self.service_docs[service] = document
                 self.docs_generation += 1
 
         if wanted:

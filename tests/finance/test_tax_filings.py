@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from services.finance.db.ledger import JournalEntry, JournalLine
@@ -97,6 +98,30 @@ async def test_a_rate_change_is_a_new_registration_from_the_day_it_applies(
     assert len(vat_filings) == 12
     by_month = {f["period_start"][5:7]: f["registration_id"] for f in vat_filings}
     assert by_month["06"] == vat["id"] and by_month["07"] != vat["id"]
+
+
+@pytest.mark.parametrize("field", ["filing_frequency", "payable_account", "effective_from", "note"])
+async def test_a_registration_field_that_cannot_be_cleared_refuses_null_and_keeps_its_value(
+    finance: FinanceService, field: str
+) -> None:
+    vat = await register(finance, tax="vat", rate="0.13", taxpayer_kind="general")
+    url = f"{API}/tax-registrations/{vat['id']}"
+    etag = {**finance.staff(), "If-Match": f'"{vat["version"]}"'}
+
+    refused = await finance.client.patch(url, json={field: None}, headers=etag)
+    after = (await finance.client.get(url, headers=finance.staff())).json()
+
+    assert (refused.status_code, refused.json()["code"]) == (422, "validation_error")
+    assert after[field] == vat[field] and after["version"] == vat["version"]
+    # effective_to may be cleared: an ended registration is open again.
+    ended = await finance.client.patch(url, json={"effective_to": "2026-06-30"}, headers=etag)
+    reopened = await finance.client.patch(
+        url,
+        json={"effective_to": None},
+        headers={**finance.staff(), "If-Match": ended.headers["etag"]},
+    )
+    assert reopened.status_code == 200, reopened.text
+    assert reopened.json()["effective_to"] is None
 
 
 async def test_only_finance_manages_tax_and_the_auditor_reads_it(finance: FinanceService) -> None:

@@ -39,7 +39,6 @@ from shared.contracts.page import Page
 from shared.contracts.posting_facts import FACT_TYPES
 from shared.kit import audit
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.errors import Unprocessable
 from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
@@ -72,13 +71,9 @@ def _created_fields(payload: PostingRuleCreate) -> posting_rules.RuleFields:
 
 
 def _updated_fields(payload: PostingRuleUpdate, rule: PostingRule) -> posting_rules.RuleFields:
+    # A null for a field that cannot be cleared never gets here: the kit's body check refuses
+    # it, since the document does not let it be null (shared/contracts/omittable.py).
     sent = payload.model_dump(exclude_unset=True)
-    cleared = sorted(k for k, v in sent.items() if v is None and k != "cash_flow_item")
-    if cleared:
-        raise Unprocessable(
-            f"{', '.join(cleared)} cannot be null (leave a field out to keep it)",
-            code="validation_error",
-        )
     current = {
         "debit_account": rule.debit_account,
         "credit_account": rule.credit_account,

@@ -28,7 +28,6 @@ from services.finance.schemas.tax import (
 )
 from shared.contracts.page import Page
 from shared.kit.concurrency import check_if_match, set_etag
-from shared.kit.errors import Unprocessable
 from shared.kit.pagination import PageParams, paginate, sorted_by
 from shared.kit.routing import SessionDep, runtime_of, service_router
 
@@ -72,14 +71,9 @@ def _created_fields(payload: TaxRegistrationCreate) -> tax.RegistrationFields:
 def _updated_fields(
     payload: TaxRegistrationUpdate, registration: TaxRegistration
 ) -> tax.RegistrationFields:
+    # A null for a field that cannot be cleared never gets here: the kit's body check refuses
+    # it, since the document does not let it be null (shared/contracts/omittable.py).
     sent = payload.model_dump(exclude_unset=True)
-    nullable = {"rate", "taxpayer_kind", "effective_to"}
-    cleared = sorted(k for k, v in sent.items() if v is None and k not in nullable)
-    if cleared:
-        raise Unprocessable(
-            f"{', '.join(cleared)} cannot be null (leave a field out to keep it)",
-            code="validation_error",
-        )
     current = {
         name: getattr(registration, name)
         for name in (
